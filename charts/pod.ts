@@ -1,0 +1,87 @@
+/**
+ * Pod and container pieces every workload shares: the restricted Pod Security context, a
+ * read-only root filesystem with emptyDir for the paths an app writes, probes and resources.
+ */
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import type { Probe, Resources } from '../src/spec/app-spec.generated';
+
+/** Identity a pod runs as. */
+export interface PodIdentity {
+  /** Non-zero user id. */
+  readonly runAsUser: number;
+  /** Non-zero group id; also the fsGroup that owns mounted volumes. */
+  readonly runAsGroup: number;
+}
+
+/**
+ * Pod-level security context meeting the restricted Pod Security Standard.
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+ */
+export function podSecurityContext(id: PodIdentity): k8s.PodSecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: id.runAsUser,
+    runAsGroup: id.runAsGroup,
+    fsGroup: id.runAsGroup,
+    fsGroupChangePolicy: 'OnRootMismatch',
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** Container-level security context: no privilege escalation, no capabilities, read-only root. */
+export function containerSecurityContext(id: PodIdentity): k8s.SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    runAsUser: id.runAsUser,
+    runAsGroup: id.runAsGroup,
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** Volume name of an emptyDir mounted at a writable path: /tmp -> tmp, /app/.cache -> app-cache. */
+export function scratchVolumeName(path: string): string {
+  const slug = path.replace(/^\/+/, '').replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+  return `scratch-${slug === '' ? 'root' : slug}`.slice(0, 63).replace(/-$/, '');
+}
+
+/** emptyDir volumes and their mounts for the directories an app writes to. */
+export function scratchVolumes(paths: readonly string[]): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
+  const sorted = [...paths].sort();
+  return {
+    volumes: sorted.map((p) => ({ name: scratchVolumeName(p), emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } })),
+    mounts: sorted.map((p) => ({ name: scratchVolumeName(p), mountPath: p })),
+  };
+}
+
+export function resources(r: Resources): k8s.ResourceRequirements {
+  const limits: Record<string, k8s.Quantity> = { memory: k8s.Quantity.fromString(r.limits.memory) };
+  if (r.limits.cpu !== undefined) limits.cpu = k8s.Quantity.fromString(r.limits.cpu);
+  return {
+    requests: { cpu: k8s.Quantity.fromString(r.requests.cpu), memory: k8s.Quantity.fromString(r.requests.memory) },
+    limits,
+  };
+}
+
+/** A probe from the spec, on the container's named port `http` when it checks HTTP or TCP. */
+export function probe(p: Probe): k8s.Probe {
+  const timing = {
+    initialDelaySeconds: p.initialDelaySeconds,
+    periodSeconds: p.periodSeconds,
+    timeoutSeconds: p.timeoutSeconds,
+    failureThreshold: p.failureThreshold,
+  };
+  if (p.path !== undefined) return { httpGet: { path: p.path, port: k8s.IntOrString.fromString('http') }, ...timing };
+  if (p.tcp === true) return { tcpSocket: { port: k8s.IntOrString.fromString('http') }, ...timing };
+  return { exec: { command: p.command }, ...timing };
+}
+
+/** Environment variables from a map, sorted by name, values as strings. */
+export function literalEnv(env: Record<string, string | number | boolean> | undefined): k8s.EnvVar[] {
+  return Object.entries(env ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => ({ name, value: String(value) }));
+}

@@ -1,0 +1,13 @@
+/** Bitnami SealedSecret, typed by @kubernetes-models/sealed-secrets. */
+import type { ISealedSecret } from '@kubernetes-models/sealed-secrets/bitnami.com/v1alpha1/SealedSecret';
+import { Construct } from 'constructs';
+import { CustomResource, CustomResourceProps } from './custom-resource';
+
+export type SealedSecretSpec = ISealedSecret['spec'];
+
+export class SealedSecret extends CustomResource<SealedSecretSpec> {
+  static readonly GVK = { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret' };
+  constructor(scope: Construct, id: string, props: CustomResourceProps<SealedSecretSpec>) {
+    super(scope, id, SealedSecret.GVK.apiVersion, SealedSecret.GVK.kind, props);
+  }
+}

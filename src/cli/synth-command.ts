@@ -1,0 +1,98 @@
+/**
+ * `npm run synth [-- --check] [--apps DIR] [--out DIR] [--platform FILE]`
+ * Exit codes: 0 success; 1 invalid spec or policy violation (nothing written); 2 usage error.
+ */
+import { resolve } from 'node:path';
+import { SpecErrors } from '../spec/errors';
+import { loadSpecs } from '../spec/load';
+import { buildTree } from '../synth/build';
+import { diffTrees, isEmptyDiff, readTree, recoverInterruptedWrite, TreeDiff, writeTree } from '../synth/write';
+
+export const USAGE = `Usage: npm run synth -- [--check] [--apps DIR] [--out DIR] [--platform FILE] [--quiet]
+
+  --check          write nothing; exit 1 and list the files that differ when DIR is stale
+  --apps DIR       read system specs from DIR (default: apps)
+  --out DIR        write manifests to DIR (default: dist, or $CDK8S_OUTDIR under cdk8s synth)
+  --platform FILE  platform settings (default: platform.yaml)
+  --quiet          print only errors and warnings
+`;
+
+export interface SynthOptions {
+  readonly check: boolean;
+  readonly apps: string;
+  readonly out: string;
+  readonly platform: string;
+  readonly quiet: boolean;
+}
+
+export class UsageError extends Error {}
+
+export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): SynthOptions {
+  const opts = { check: false, apps: 'apps', out: env.CDK8S_OUTDIR ?? 'dist', platform: 'platform.yaml', quiet: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--check') opts.check = true;
+    else if (arg === '--quiet') opts.quiet = true;
+    else if (arg === '--apps') opts.apps = value();
+    else if (arg === '--out') opts.out = value();
+    else if (arg === '--platform') opts.platform = value();
+    else throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+  }
+  return opts;
+}
+
+/** PVCs that disappear from dist/: Argo CD keeps them (Prune=false), but nothing uses them any more. */
+export function orphanedVolumeWarnings(diff: TreeDiff): string[] {
+  return diff.removed
+    .filter((p) => /\/persistentvolumeclaim-[^/]+\.yaml$/.test(p))
+    .map(
+      (p) =>
+        `warning: ${p} is no longer generated. Argo CD will not delete the volume (Prune=false), but nothing mounts it now; ` +
+        `if you renamed a system, environment or volume, the new claim starts empty: copy the data over, then delete the old claim by hand.`,
+    );
+}
+
+export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: string) => void): number {
+  const started = Date.now();
+  const outDir = resolve(opts.out);
+  let built: { tree: Map<string, string>; objects: number };
+  try {
+    const specs = loadSpecs(resolve(opts.apps), resolve(opts.platform));
+    built = buildTree(specs, opts.platform);
+  } catch (e) {
+    if (e instanceof SpecErrors) {
+      err(`${e.message}\n\nsynth failed with ${e.errors.length} error${e.errors.length === 1 ? '' : 's'}; nothing was written.\n`);
+      return 1;
+    }
+    throw e;
+  }
+  if (opts.check) {
+    const diff = diffTrees(readTree(outDir), built.tree);
+    if (isEmptyDiff(diff)) {
+      if (!opts.quiet) out(`${opts.out} is up to date (${built.objects} files)\n`);
+      return 0;
+    }
+    const lines = [
+      ...diff.added.map((p) => `  added:   ${p}`),
+      ...diff.changed.map((p) => `  changed: ${p}`),
+      ...diff.removed.map((p) => `  removed: ${p}`),
+    ];
+    err(`${opts.out} is stale: ${lines.length} file${lines.length === 1 ? '' : 's'} differ from what synth produces:\n${lines.join('\n')}\nRun npm run synth and commit the result.\n`);
+    return 1;
+  }
+  recoverInterruptedWrite(outDir);
+  const diff = writeTree(outDir, built.tree);
+  for (const w of orphanedVolumeWarnings(diff)) err(`${w}\n`);
+  if (!opts.quiet) {
+    out(
+      `synthesized ${built.objects} files into ${opts.out} in ${Date.now() - started} ms: ` +
+        `${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed\n`,
+    );
+  }
+  return 0;
+}

@@ -1,0 +1,167 @@
+/**
+ * Reads platform.yaml and the system specs in apps/, validates them (schema, then rules, for
+ * the base spec and for every environment with its overrides merged) and reports every
+ * problem with the file and field path. Nothing is built unless every spec is valid.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { load } from 'js-yaml';
+import type { AppSpec } from './app-spec.generated';
+import type { PlatformSpec } from './platform.generated';
+import { Problem, SpecError, SpecErrors } from './errors';
+import { deepMerge, isPlainObject, overrideSets } from './merge';
+import { checkRules } from './rules';
+import { checkAppSchema, checkPlatformSchema } from './schema-check';
+
+/** Specs larger than this are refused before parsing (a spec is a page, not a data dump). */
+export const MAX_SPEC_BYTES = 256 * 1024;
+
+/** Folder names under dist/<env>/ that synth itself uses. */
+export const RESERVED_NAMES = new Set(['platform', 'bootstrap', 'apps']);
+
+/** One system spec: the base as written, and the merged spec of each environment. */
+export interface LoadedSystem {
+  readonly file: string;
+  readonly base: AppSpec;
+  /** Environment name to the spec with that environment's overrides merged, sorted by name. */
+  readonly environments: ReadonlyMap<string, AppSpec>;
+}
+
+export interface LoadedSpecs {
+  readonly platform: PlatformSpec;
+  readonly systems: readonly LoadedSystem[];
+}
+
+/** How a path is shown in messages: relative to the working directory when inside it. */
+export function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith('..') || rel === '' ? file : rel;
+}
+
+/** Reads one YAML document, refusing empty, huge, multi-document and non-mapping files. */
+export function readYamlMapping(file: string): Record<string, unknown> {
+  const shown = displayPath(file);
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    throw new SpecErrors([new SpecError(shown, '', 'cannot be read: the file does not exist')]);
+  }
+  if (size > MAX_SPEC_BYTES) {
+    throw new SpecErrors([new SpecError(shown, '', `is ${size} bytes; a spec may be at most ${MAX_SPEC_BYTES} bytes (split it or remove generated content)`)]);
+  }
+  const text = readFileSync(file, 'utf8');
+  if (text.trim() === '' || text.split('\n').every((l) => l.trim() === '' || l.trim().startsWith('#'))) {
+    throw new SpecErrors([new SpecError(shown, '', 'is empty; a spec is a YAML mapping with at least name, components and environments')]);
+  }
+  let doc: unknown;
+  try {
+    doc = load(text, { filename: shown, json: false });
+  } catch (e) {
+    const err = e as { reason?: string; mark?: { line: number; column: number }; message: string };
+    const where = err.mark ? `line ${err.mark.line + 1}, column ${err.mark.column + 1}` : '';
+    throw new SpecErrors([new SpecError(shown, '', `is not valid YAML at ${where}: ${err.reason ?? err.message}`)]);
+  }
+  if (!isPlainObject(doc)) {
+    throw new SpecErrors([new SpecError(shown, '', `must be a YAML mapping (key: value lines) but is ${Array.isArray(doc) ? 'a list' : typeof doc}`)]);
+  }
+  return doc;
+}
+
+export function loadPlatform(file: string): PlatformSpec {
+  const doc = readYamlMapping(file);
+  const problems = checkPlatformSchema(doc);
+  if (problems.length > 0) throw new SpecErrors(problems.map((p) => new SpecError(displayPath(file), p.path, p.problem)));
+  return doc as unknown as PlatformSpec;
+}
+
+/** Spec files of a folder: every *.yaml / *.yml, sorted. */
+export function specFiles(appsDir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(appsDir);
+  } catch {
+    throw new SpecErrors([new SpecError(displayPath(appsDir), '', 'cannot be read: the folder does not exist')]);
+  }
+  return entries
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => join(appsDir, f));
+}
+
+/** Validates one system spec against the platform; throws SpecErrors with every problem. */
+export function loadSystem(file: string, platform: PlatformSpec): LoadedSystem {
+  const shown = displayPath(file);
+  const doc = readYamlMapping(file);
+  const errors: SpecError[] = [];
+  const report = (problems: Problem[], prefix = '') => {
+    for (const p of problems) errors.push(new SpecError(shown, prefix + p.path, p.problem));
+  };
+
+  const baseProblems = checkAppSchema(doc);
+  report(baseProblems);
+  if (baseProblems.length > 0) throw new SpecErrors(errors);
+  const base = doc as unknown as AppSpec;
+
+  if (RESERVED_NAMES.has(base.name)) {
+    report([{ path: 'name', problem: `${JSON.stringify(base.name)} is reserved for dist/<env>/${base.name}/; choose another system name` }]);
+  }
+  const expectedName = basename(file).replace(/\.ya?ml$/, '');
+  if (base.name !== expectedName) {
+    report([{ path: 'name', problem: `is ${JSON.stringify(base.name)} but the file is ${basename(file)}; name the file ${base.name}.yaml so each system has one obvious spec` }]);
+  }
+  const envNames = Object.keys(base.environments).sort();
+  for (const env of envNames) {
+    if (!(env in platform.environments)) {
+      report([{ path: `environments.${env}`, problem: `is not an environment of platform.yaml; known: ${Object.keys(platform.environments).join(', ')}` }]);
+    }
+  }
+  if (errors.length > 0) throw new SpecErrors(errors);
+
+  const environments = new Map<string, AppSpec>();
+  for (const env of envNames) {
+    const override = base.environments[env] ?? {};
+    const merged = deepMerge(base, override);
+    // Report a problem at the override when the override set the field, else at the base.
+    const where = (p: Problem): Problem =>
+      overrideSets(override, p.path) ? { ...p, path: `environments.${env}.${p.path}` } : p;
+    const schemaProblems = checkAppSchema(merged).map(where);
+    const problems = schemaProblems.length > 0 ? schemaProblems : checkRules(merged).map(where);
+    for (const p of problems) {
+      // The same base problem shows up once per environment: report it once.
+      if (!errors.some((e) => e.path === p.path && e.problem === p.problem)) report([p]);
+    }
+    environments.set(env, merged);
+  }
+  if (errors.length > 0) throw new SpecErrors(errors);
+  return { file: shown, base, environments };
+}
+
+/** Loads platform.yaml and every spec of a folder; collects every error before throwing. */
+export function loadSpecs(appsDir: string, platformFile: string): LoadedSpecs {
+  const platform = loadPlatform(platformFile);
+  const errors: SpecError[] = [];
+  const systems: LoadedSystem[] = [];
+  const files = specFiles(appsDir);
+  if (files.length === 0) throw new SpecErrors([new SpecError(displayPath(appsDir), '', 'holds no *.yaml spec; add one per system (see apps/ in the README)')]);
+  for (const file of files) {
+    try {
+      systems.push(loadSystem(file, platform));
+    } catch (e) {
+      if (!(e instanceof SpecErrors)) throw e;
+      errors.push(...e.errors);
+    }
+  }
+  // Two systems in one namespace would fight over the same object names.
+  const owners = new Map<string, string>();
+  for (const s of systems) {
+    for (const [env, spec] of s.environments) {
+      const ns = `${env}/${spec.namespace ?? `${spec.name}-${env}`}`;
+      const other = owners.get(ns);
+      if (other !== undefined) errors.push(new SpecError(s.file, 'namespace', `namespace ${ns.split('/')[1]} in ${env} is already used by ${other}; each system needs its own namespace`));
+      else owners.set(ns, s.file);
+    }
+  }
+  if (errors.length > 0) throw new SpecErrors(errors);
+  return { platform, systems };
+}
