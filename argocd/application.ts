@@ -16,8 +16,11 @@ export const IN_CLUSTER = 'https://kubernetes.default.svc';
 /** The seed's retry backoff: 5 tries, 5 s doubling up to 3 min. */
 export const RETRY = { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } };
 
-/** Deletes an Application's resources when the Application is deleted (cascade). */
-export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+/**
+ * Deletes an Application's resources, foreground, when the Application is deleted (cascade).
+ * The path form is the one the API server accepts without a "domain-qualified finalizer" warning.
+ */
+export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io/foreground';
 
 export function projectName(env: string, kind: 'systems' | 'platform'): string {
   return `${env}-${kind}`;

@@ -86,8 +86,10 @@ export class NetworkPolicies extends Construct {
         spec: {
           podSelector: { matchLabels: selectorLabels(ctx, workload) },
           policyTypes: ['Ingress', 'Egress'],
-          ingress: inbound.map((r) => ({ from: [r.peer], ports: r.ports })),
-          egress: outbound.map((r) => ({ to: [r.peer], ports: r.ports })),
+          // An empty list is not stored, so writing [] would differ on every apply; leaving the
+          // field out with the policy type set denies that direction all the same.
+          ingress: inbound.length > 0 ? inbound.map((r) => ({ from: [r.peer], ports: r.ports })) : undefined,
+          egress: outbound.length > 0 ? outbound.map((r) => ({ to: [r.peer], ports: r.ports })) : undefined,
         },
       });
     }

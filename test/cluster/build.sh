@@ -83,8 +83,7 @@ build() { # name module-dir package stamp-line [go build args...]
   (
     cd "$dir"
     # -mod=readonly: go.mod/go.sum are committed and complete; never edit them.
-    CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -mod=readonly" \
-      go build -trimpath "$@" -o "$out" "$pkg"
+    CGO_ENABLED=0 go build -mod=readonly -trimpath "$@" -o "$out" "$pkg"
   ) || { rm -f "$out"; log "error: building $name failed"; return 1; }
   mv -f "$out" "$bin_dir/$name"
   write_stamp "$name" "$stamp"

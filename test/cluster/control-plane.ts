@@ -39,7 +39,10 @@ export interface ControlPlaneOptions {
   binDir?: string;
   /** Receives progress messages. Default: silent. */
   log?: (s: string) => void;
-  /** Extra kube-apiserver flags, appended after (and so overriding) the defaults. */
+  /**
+   * Extra kube-apiserver flags, appended after the defaults. A repeated scalar flag overrides the
+   * default; list flags (e.g. --enable-admission-plugins) add to it.
+   */
   apiserverArgs?: string[];
   /** How long to wait for etcd and then /readyz, in ms. Default 90000. */
   readyTimeoutMs?: number;

@@ -1,0 +1,253 @@
+/**
+ * dist/ and bootstrap against a real kube-apiserver with etcd, started on loopback for this
+ * file: server-side apply of every manifest (dry run, zero warnings, strict field validation,
+ * PodSecurity restricted), a real apply of a whole environment applied twice with no change
+ * the second time, broken manifests the server must reject, and the bootstrap command.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { load } from 'js-yaml';
+import { Api, K8sObject } from './api';
+import { ControlPlane, startControlPlane } from './control-plane';
+import { crdName, crdObjects, CRD_SPECS } from './crds';
+
+const ROOT = join(__dirname, '..', '..');
+const DIST = join(ROOT, 'dist');
+const ENVS = readdirSync(DIST).sort();
+
+let cp: ControlPlane;
+let api: Api;
+let applied = 0;
+
+function manifests(folder: string): Array<{ file: string; object: K8sObject }> {
+  const dir = join(DIST, folder);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => ({ file: `dist/${folder}/${f}`, object: load(readFileSync(join(dir, f), 'utf8')) as K8sObject }));
+}
+
+function bootstrap(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/bootstrap.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true', ...env },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Values for every bootstrap-mode secret variable of an environment, by name. */
+function secretVariables(env: string): NodeJS.ProcessEnv {
+  const { loadSpecs } = require('../../src/spec/load') as typeof import('../../src/spec/load');
+  const { secretVariable } = require('../../src/bootstrap/plan') as typeof import('../../src/bootstrap/plan');
+  const specs = loadSpecs(join(ROOT, 'apps'), join(ROOT, 'platform.yaml'));
+  const vars: NodeJS.ProcessEnv = {};
+  for (const s of specs.systems) {
+    const spec = s.environments.get(env);
+    if (spec?.secrets?.mode === 'bootstrap') for (const key of spec.secrets.keys) vars[secretVariable(spec.name, key)] = `test-value-${key.toLowerCase()}`;
+  }
+  return vars;
+}
+
+beforeAll(async () => {
+  cp = await startControlPlane({ log: () => undefined });
+  api = new Api(cp);
+}, 180000);
+
+afterAll(async () => {
+  await cp?.stop();
+  process.stdout.write(`integration tests applied ${applied} objects to the API server\n`);
+});
+
+describe('bootstrap before Argo CD is installed', () => {
+  test('fails with one line telling the user to install Argo CD first', () => {
+    const r = bootstrap(['--env', 'production', '--kubeconfig', cp.kubeconfig], secretVariables('production'));
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/Argo CD is not installed .*install Argo CD/);
+  });
+});
+
+describe('the API server accepts every manifest in dist/', () => {
+  beforeAll(async () => {
+    for (const crd of crdObjects()) {
+      const r = await api.apply(crd);
+      expect([200, 201]).toContain(r.status);
+    }
+    for (const c of CRD_SPECS) await api.waitEstablished(crdName(c));
+    // Namespaces of the add-ons, which their own installers create in a real cluster.
+    for (const name of ['argocd', 'longhorn-system', 'cert-manager', 'ingress-nginx', 'monitoring']) {
+      const r = await api.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+      expect([200, 201]).toContain(r.status);
+    }
+  });
+
+  test.each(ENVS)('%s: server-side dry-run apply of every file succeeds with no warnings', async (env) => {
+    const folders = readdirSync(join(DIST, env)).sort();
+    const all = folders.flatMap((f) => manifests(`${env}/${f}`));
+    // Namespaced objects need their (restricted) namespace to exist, even for a dry run.
+    for (const { object } of all.filter((m) => m.object.kind === 'Namespace')) {
+      const r = await api.apply(object);
+      expect(r.warnings).toEqual([]);
+      expect([200, 201]).toContain(r.status);
+    }
+    const failures: string[] = [];
+    for (const { file, object } of all) {
+      const r = await api.apply(object, { dryRun: true });
+      applied++;
+      if (r.status >= 300) failures.push(`${file}: ${r.status} ${r.body?.message ?? JSON.stringify(r.body)}`);
+      for (const w of r.warnings) failures.push(`${file}: warning: ${w}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
+describe('a whole environment applied for real', () => {
+  // Stored content without what the server changes on every write.
+  const content = (body: { metadata: Record<string, unknown> }) => JSON.stringify({ ...body, metadata: { ...body.metadata, resourceVersion: undefined, managedFields: undefined } });
+
+  test('a second apply changes nothing: no conflicts, same stored objects, same resource versions', async () => {
+    const env = ENVS.includes('production') ? 'production' : ENVS[0];
+    const all = readdirSync(join(DIST, env))
+      .sort()
+      .flatMap((f) => manifests(`${env}/${f}`))
+      .sort((a, b) => Number(b.object.kind === 'Namespace') - Number(a.object.kind === 'Namespace'));
+    const first = new Map<string, { version: string; content: string }>();
+    for (const { file, object } of all) {
+      const r = await api.apply(object);
+      applied++;
+      expect({ file, status: r.status < 300, warnings: r.warnings }).toEqual({ file, status: true, warnings: [] });
+      const stored = await api.get(object);
+      first.set(file, { version: stored.body.metadata.resourceVersion, content: content(stored.body) });
+    }
+    const changed: string[] = [];
+    const bumped: string[] = [];
+    for (const { file, object } of all) {
+      const r = await api.apply(object);
+      applied++;
+      expect({ file, status: r.status }).toEqual({ file, status: 200 });
+      const stored = await api.get(object);
+      if (content(stored.body) !== first.get(file)!.content) changed.push(file);
+      if (stored.body.metadata.resourceVersion !== first.get(file)!.version) bumped.push(`${object.kind} ${file}`);
+    }
+    expect(changed).toEqual([]);
+    // kube-apiserver writes a new resourceVersion for every apply of a PersistentVolumeClaim,
+    // even one that changes nothing (seen with a bare claim too); no other kind may.
+    expect(bumped.filter((b) => !b.startsWith('PersistentVolumeClaim '))).toEqual([]);
+  });
+});
+
+describe('the tests can fail: the server rejects broken manifests', () => {
+  const ns = 'broken-manifests';
+  beforeAll(async () => {
+    await api.apply({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: ns, labels: { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted' } },
+    });
+  });
+
+  const deployment = (securityContext: object): K8sObject => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'root-app', namespace: ns },
+    spec: {
+      selector: { matchLabels: { app: 'x' } },
+      template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'x', image: 'nginx:1.27.0', securityContext }] } },
+    },
+  });
+
+  test('a Deployment whose pods would run as root gets a PodSecurity warning', async () => {
+    const r = await api.apply(deployment({ runAsUser: 0, privileged: true }), { dryRun: true });
+    expect(r.warnings.join('\n')).toMatch(/would violate PodSecurity .*restricted.*runAsUser=0/);
+  });
+
+  test('a Pod that violates the restricted profile is forbidden', async () => {
+    const pod: K8sObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'root', namespace: ns }, spec: { containers: [{ name: 'x', image: 'nginx:1.27.0' }] } };
+    const r = await api.apply(pod, { dryRun: true });
+    expect(r.status).toBe(403);
+    expect(r.body.message).toMatch(/violates PodSecurity "restricted/);
+  });
+
+  test('an unknown field is rejected by server-side apply and by strict field validation', async () => {
+    const object = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: ns }, data: {}, dta: {} } as K8sObject;
+    // Server-side apply reports a field outside the schema as a 500 (an API server quirk).
+    const applied = await api.apply(object, { dryRun: true });
+    expect(applied.status).toBeGreaterThanOrEqual(400);
+    expect(applied.body.message).toMatch(/\.dta: field not declared in schema/);
+    const created = await api.create(object, true);
+    expect(created.status).toBe(400);
+    expect(created.body.message).toMatch(/unknown field "dta"/);
+  });
+
+  test('a RecurringJob outside its CRD schema is rejected', async () => {
+    const job = manifests(`${ENVS[0]}/platform`).find((m) => m.object.kind === 'RecurringJob')!.object;
+    const r = await api.apply({ ...job, spec: { ...(job.spec as object), task: 'format-disks' } }, { dryRun: true });
+    expect(r.status).toBe(422);
+    expect(JSON.stringify(r.body)).toContain('format-disks');
+  });
+
+  test('an invalid object name is rejected', async () => {
+    const r = await api.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Not_A_DNS_Name', namespace: ns } }, { dryRun: true });
+    expect(r.status).toBe(422);
+  });
+});
+
+describe('npm run bootstrap against the API server', () => {
+  // Not production: the test above applied that environment, root Application included.
+  const env = 'staging';
+
+  test('--dry-run shows what would change and changes nothing', () => {
+    const r = bootstrap(['--env', env, '--kubeconfig', cp.kubeconfig, '--dry-run'], secretVariables(env));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/would create Application\/argocd\/root-staging/);
+    expect(r.stdout).toMatch(/dry run, nothing changed/);
+  });
+
+  test('the first run creates the root app-of-apps and the bootstrap secrets without printing their values', async () => {
+    const vars = secretVariables(env);
+    const r = bootstrap(['--env', env, '--kubeconfig', cp.kubeconfig], vars);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/created Application\/argocd\/root-staging/);
+    for (const value of Object.values(vars)) expect(r.stdout).not.toContain(value);
+    const root = await api.get({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'root-staging', namespace: 'argocd' } });
+    expect(root.status).toBe(200);
+    expect(root.body.spec.source.path).toBe('dist/staging/apps');
+  });
+
+  test('the second run reports nothing to do', () => {
+    const r = bootstrap(['--env', env, '--kubeconfig', cp.kubeconfig], secretVariables(env));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/nothing to do/);
+  });
+
+  test('bad credentials fail cleanly with one line', () => {
+    const bad = join(require('node:os').tmpdir(), `bad-kubeconfig-${process.pid}`);
+    writeFileSync(bad, readFileSync(cp.kubeconfig, 'utf8').replace(cp.token, 'not-the-token'));
+    const r = bootstrap(['--env', env, '--kubeconfig', bad], secretVariables(env));
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/rejected the credentials .*401/);
+  });
+
+  test('an unreachable cluster fails cleanly with one line', () => {
+    const off = join(require('node:os').tmpdir(), `off-kubeconfig-${process.pid}`);
+    writeFileSync(off, readFileSync(cp.kubeconfig, 'utf8').replace(cp.server, 'https://127.0.0.1:1'));
+    const r = bootstrap(['--env', env, '--kubeconfig', off], secretVariables(env));
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/cannot reach the cluster at https:\/\/127\.0\.0\.1:1/);
+  });
+
+  test('a missing secret variable fails before the cluster is touched', () => {
+    const r = bootstrap(['--env', env, '--kubeconfig', cp.kubeconfig]);
+    const needed = Object.keys(secretVariables(env));
+    expect(needed.length).toBeGreaterThan(0);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`missing environment variable`);
+    expect(r.stderr).toContain(needed[0]);
+  });
+});
