@@ -193,7 +193,9 @@ export class Backups extends Construct {
         'set -o pipefail',
         'stamp=$(date -u +%Y%m%dT%H%M%SZ)',
         `out=${BACKUP_DIR}/${ctx.system}-$stamp.sql.gz`,
-        `pg_dump --no-owner --no-privileges --dbname="$DATABASE_URL" | gzip -9 > "$out.partial"`,
+        // pg_dump takes libpq URLs only: drop an SQLAlchemy driver suffix (postgresql+asyncpg://).
+        'url=$(printf %s "$DATABASE_URL" | sed -E \'s#^([a-z]+)\\+[a-z0-9_]+://#\\1://#\')',
+        `pg_dump --no-owner --no-privileges --dbname="$url" | gzip -9 > "$out.partial"`,
         'gzip -t "$out.partial"',
         'mv "$out.partial" "$out"',
         prune,

@@ -24,6 +24,8 @@ export class DisruptionBudget extends Construct {
       metadata: objectMeta(ctx, names.component(ctx, props.workload), WAVE.workload),
       spec: {
         maxUnavailable: k8s.IntOrString.fromNumber(1),
+        // A crash-looping pod must not block a node drain (kube-linter pdb-unhealthy-pod-eviction-policy).
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
         selector: { matchLabels: selectorLabels(ctx, props.workload) },
       },
     });

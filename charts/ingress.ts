@@ -35,9 +35,7 @@ export function headersConfigMapName(ctx: SystemContext): string {
 
 /** Object name of the Ingress serving a route: the system name, or a name from the path. */
 export function ingressName(ctx: SystemContext, route: Route | undefined): string {
-  if (route?.rateLimit === undefined) return ctx.system;
-  const slug = route.path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
-  return `${ctx.system}-${slug === '' ? 'root' : slug}`.slice(0, 63).replace(/-$/, '');
+  return route?.rateLimit === undefined ? ctx.system : names.ingressForPath(ctx.system, route.path);
 }
 
 function rateLimitAnnotations(limit: RateLimit | undefined): Record<string, string> {
@@ -54,9 +52,11 @@ export class Ingress extends Construct {
     const { ctx, ingress } = props;
     const tls = ingress.tls ?? true;
     const timeout = String(ingress.timeoutSeconds ?? DEFAULTS.ingressTimeoutSeconds);
+    // Custom headers need the controller's global-allowed-response-headers (see README), so
+    // nothing is sent unless the spec asks; HSTS otherwise comes from the controller's default.
     const headers = {
-      ...(ingress.securityHeaders ? SECURITY_HEADERS : {}),
-      ...(tls && (ingress.hsts ?? true) ? HSTS_HEADER : {}),
+      ...(ingress.securityHeaders === true ? SECURITY_HEADERS : {}),
+      ...(tls && ingress.hsts === true ? HSTS_HEADER : {}),
     };
     if (Object.keys(headers).length > 0) {
       new k8s.KubeConfigMap(this, 'headers', {

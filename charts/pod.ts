@@ -57,14 +57,22 @@ export function scratchVolumes(paths: readonly string[]): { volumes: k8s.Volume[
   };
 }
 
+/**
+ * Requests and limits of a container. Ephemeral storage is always bounded (the emptyDir scratch
+ * space counts against it), so a runaway log or temp file evicts one pod, not its neighbours.
+ */
 export function resources(r: Resources): k8s.ResourceRequirements {
-  const limits: Record<string, k8s.Quantity> = { memory: k8s.Quantity.fromString(r.limits.memory) };
-  if (r.limits.cpu !== undefined) limits.cpu = k8s.Quantity.fromString(r.limits.cpu);
+  const q = (v: string) => k8s.Quantity.fromString(v);
+  const limits: Record<string, k8s.Quantity> = { memory: q(r.limits.memory), 'ephemeral-storage': q(EPHEMERAL_STORAGE.limit) };
+  if (r.limits.cpu !== undefined) limits.cpu = q(r.limits.cpu);
   return {
-    requests: { cpu: k8s.Quantity.fromString(r.requests.cpu), memory: k8s.Quantity.fromString(r.requests.memory) },
+    requests: { cpu: q(r.requests.cpu), memory: q(r.requests.memory), 'ephemeral-storage': q(EPHEMERAL_STORAGE.request) },
     limits,
   };
 }
+
+/** Ephemeral storage of every container: room for two 1Gi scratch directories and logs. */
+export const EPHEMERAL_STORAGE = { request: '128Mi', limit: '3Gi' } as const;
 
 /** A probe from the spec, on the container's named port `http` when it checks HTTP or TCP. */
 export function probe(p: Probe): k8s.Probe {

@@ -116,7 +116,7 @@ export class Workload extends Construct {
     const { ctx, name, component: c } = props;
     const singleton = isSingleton(ctx, name);
     const autoscaled = c.autoscaling !== undefined;
-    const replicas = singleton ? 1 : (c.replicas ?? DEFAULTS.replicas);
+    const replicas = c.replicas ?? DEFAULTS.replicas;
     const id_ = { runAsUser: c.runAsUser ?? DEFAULTS.runAsUser, runAsGroup: c.runAsGroup ?? DEFAULTS.runAsGroup };
     this.podLabels = workloadLabels(ctx, name);
     const multiple = !singleton && (autoscaled || replicas > 1);

@@ -1,7 +1,7 @@
 /**
  * Generates the TypeScript types of the specs (src/spec/*.generated.ts) from the JSON Schemas
  * in schema/, so the types the charts use can never drift from what ajv validates.
- * `npm run gen:types` rewrites them; test/spec-types.test.ts fails when they are stale.
+ * `npm run gen:types` rewrites them; `--check` (run by test/spec-types.test.ts) fails when they are stale.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,12 +27,22 @@ export async function generateTypes(schemaFile: string): Promise<string> {
   });
 }
 
+/** `--check` writes nothing and exits 1 when a generated module is stale. */
 if (require.main === module) {
+  const check = process.argv.includes('--check');
   void (async () => {
+    let stale = 0;
     for (const { schema, module } of GENERATED_TYPES) {
       const target = join(root, 'src', 'spec', module);
-      writeFileSync(target, await generateTypes(schema));
-      process.stdout.write(`wrote ${target}\n`);
+      const text = await generateTypes(schema);
+      if (!check) {
+        writeFileSync(target, text);
+        process.stdout.write(`wrote ${target}\n`);
+      } else if (readFileSync(target, 'utf8') !== text) {
+        stale++;
+        process.stderr.write(`src/spec/${module} is stale: run npm run gen:types\n`);
+      }
     }
+    process.exitCode = stale > 0 ? 1 : 0;
   })();
 }

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { SpecErrors } from '../spec/errors';
 import { loadSpecs } from '../spec/load';
-import { buildTree } from '../synth/build';
+import { buildTreeAuto, prestartWorkers } from '../synth/parallel';
 import { diffTrees, isEmptyDiff, readTree, recoverInterruptedWrite, TreeDiff, writeTree } from '../synth/write';
 
 export const USAGE = `Usage: npm run synth -- [--check] [--apps DIR] [--out DIR] [--platform FILE] [--quiet]
@@ -61,15 +61,19 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
   const started = Date.now();
   const outDir = resolve(opts.out);
   let built: { tree: Map<string, string>; objects: number };
+  // Worker threads (many specs only) load their modules while the specs are read.
+  const workers = prestartWorkers(resolve(opts.apps));
   try {
     const specs = loadSpecs(resolve(opts.apps), resolve(opts.platform));
-    built = buildTree(specs, opts.platform);
+    built = buildTreeAuto(specs, opts.platform, workers);
   } catch (e) {
     if (e instanceof SpecErrors) {
       err(`${e.message}\n\nsynth failed with ${e.errors.length} error${e.errors.length === 1 ? '' : 's'}; nothing was written.\n`);
       return 1;
     }
     throw e;
+  } finally {
+    workers?.close();
   }
   if (opts.check) {
     const diff = diffTrees(readTree(outDir), built.tree);

@@ -19,14 +19,15 @@ export const DEFAULTS = {
   postgres: {
     image: 'postgres:16.4-alpine',
     storage: '10Gi',
-    uid: 70,
-    resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } },
+    // The postgres image runs as any uid (nss_wrapper); >= 10000 keeps clear of host users (kube-score).
+    uid: 10001,
+    resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
   },
   redis: {
     image: 'redis:7.4.1-alpine',
     storage: '1Gi',
-    uid: 999,
-    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+    uid: 10001,
+    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
   },
   /** Image of the pg_dump/volume backup Jobs (Alpine ships tar, gzip, find). */
   backupImage: 'postgres:16.4-alpine',
@@ -36,7 +37,7 @@ export const DEFAULTS = {
     successfulJobsHistoryLimit: 3,
     failedJobsHistoryLimit: 3,
     startingDeadlineSeconds: 600,
-    resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+    resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
   },
 } as const;
 

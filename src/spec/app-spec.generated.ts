@@ -25,7 +25,7 @@ export type Image = string;
  */
 export type Port = number;
 /**
- * a CPU quantity such as 250m, 0.5 or 2
+ * a positive CPU quantity such as 250m, 0.5 or 2
  */
 export type Cpu = string;
 /**
@@ -334,7 +334,13 @@ export interface Ingress {
    */
   maxBodySize?: string;
   timeoutSeconds?: number;
+  /**
+   * Send Strict-Transport-Security (2 years, includeSubDomains) from this Ingress; default false, leaving HSTS to the controller's own setting (on by default in ingress-nginx).
+   */
   hsts?: boolean;
+  /**
+   * Send X-Frame-Options, X-Content-Type-Options, Referrer-Policy and a frame-ancestors CSP; default false. Needs the controller to allow these headers (global-allowed-response-headers).
+   */
   securityHeaders?: boolean;
   rateLimit?: RateLimit;
   /**

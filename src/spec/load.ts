@@ -5,7 +5,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { load } from 'js-yaml';
+import { loadAll } from 'js-yaml';
 import type { AppSpec } from './app-spec.generated';
 import type { PlatformSpec } from './platform.generated';
 import { Problem, SpecError, SpecErrors } from './errors';
@@ -54,16 +54,24 @@ export function readYamlMapping(file: string): Record<string, unknown> {
   if (text.trim() === '' || text.split('\n').every((l) => l.trim() === '' || l.trim().startsWith('#'))) {
     throw new SpecErrors([new SpecError(shown, '', 'is empty; a spec is a YAML mapping with at least name, components and environments')]);
   }
-  let doc: unknown;
+  let docs: unknown[];
   try {
-    doc = load(text, { filename: shown, json: false });
+    docs = loadAll(text, undefined, { filename: shown, json: false });
   } catch (e) {
     const err = e as { reason?: string; mark?: { line: number; column: number }; message: string };
-    const where = err.mark ? `line ${err.mark.line + 1}, column ${err.mark.column + 1}` : '';
-    throw new SpecErrors([new SpecError(shown, '', `is not valid YAML at ${where}: ${err.reason ?? err.message}`)]);
+    const where = err.mark ? ` at line ${err.mark.line + 1}, column ${err.mark.column + 1}` : '';
+    throw new SpecErrors([new SpecError(shown, '', `is not valid YAML${where}: ${err.reason ?? err.message}`)]);
+  }
+  if (docs.length > 1) {
+    throw new SpecErrors([new SpecError(shown, '', `holds ${docs.length} YAML documents; a spec is one document (remove the '---' separators)`)]);
+  }
+  const doc = docs[0];
+  if (doc === null || doc === undefined) {
+    throw new SpecErrors([new SpecError(shown, '', 'is empty; a spec is a YAML mapping with at least name, components and environments')]);
   }
   if (!isPlainObject(doc)) {
-    throw new SpecErrors([new SpecError(shown, '', `must be a YAML mapping (key: value lines) but is ${Array.isArray(doc) ? 'a list' : typeof doc}`)]);
+    const kind = Array.isArray(doc) ? 'a list' : `a ${typeof doc}`;
+    throw new SpecErrors([new SpecError(shown, '', `must be a YAML mapping (key: value lines) but is ${kind}`)]);
   }
   return doc;
 }

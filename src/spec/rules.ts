@@ -5,6 +5,7 @@
  */
 import type { AppSpec, Component, Probe } from './app-spec.generated';
 import { cronProblem } from './cron';
+import { names } from '../model/names';
 import { Problem } from './errors';
 import { bytes, millicores } from './quantity';
 import { secretLikeReason } from './secret-like';
@@ -82,8 +83,15 @@ export function checkRules(spec: AppSpec): Problem[] {
   checkIngress(spec, add);
   checkJobs(spec, add);
 
-  if (spec.migrations !== undefined && !(spec.migrations.component in components)) {
-    add('migrations.component', `refers to component ${JSON.stringify(spec.migrations.component)}, which does not exist`);
+  if (spec.migrations !== undefined) {
+    const target = components[spec.migrations.component];
+    if (target === undefined) add('migrations.component', `refers to component ${JSON.stringify(spec.migrations.component)}, which does not exist`);
+    else {
+      const rwo = Object.keys(target.volumes ?? {}).filter((v) => (volumes[v]?.accessMode ?? 'ReadWriteOnce') === 'ReadWriteOnce');
+      if (rwo.length > 0) {
+        add('migrations.component', `${JSON.stringify(spec.migrations.component)} mounts the ReadWriteOnce volume ${rwo.join(', ')}, which a migration Job on another node cannot attach; run migrations at the app's start instead`);
+      }
+    }
   }
   const alertNames = new Set<string>();
   (spec.monitoring?.alerts ?? []).forEach((alert, i) => {
@@ -155,7 +163,8 @@ function checkComponent(spec: AppSpec, name: string, c: Component, at: string, a
     const why = sqliteWriter
       ? `a SQLite backend is a single writer (a second pod cannot attach its ReadWriteOnce volume, and two writers corrupt the database); set replicas: 1 and scale the frontend, or move to PostgreSQL`
       : `a singleton runs exactly one pod; remove 'singleton' to scale it`;
-    if (c.replicas !== undefined && c.replicas !== 1) add(`${at}.replicas`, `is ${c.replicas} but ${why}`);
+    // 0 is allowed: stopping the one pod is not a second writer.
+    if (c.replicas !== undefined && c.replicas > 1) add(`${at}.replicas`, `is ${c.replicas} but ${why}`);
     if (hpa !== undefined) add(`${at}.autoscaling`, `cannot be set: ${why}`);
   }
 
@@ -244,6 +253,7 @@ function checkIngress(spec: AppSpec, add: Add): void {
   const ingress = spec.ingress;
   if (ingress === undefined) return;
   const seen = new Map<string, number>();
+  const limitedIngress = new Map<string, number>();
   ingress.routes.forEach((route, i) => {
     const at = `ingress.routes[${i}]`;
     const c = spec.components[route.component];
@@ -253,7 +263,14 @@ function checkIngress(spec: AppSpec, add: Add): void {
     const first = seen.get(key);
     if (first !== undefined) add(`${at}.path`, `repeats ${key} of ingress.routes[${first}]; each path can be routed once`);
     else seen.set(key, i);
-    if (route.rateLimit !== undefined) checkRateLimit(route.rateLimit, `${at}.rateLimit`, add);
+    if (route.rateLimit !== undefined) {
+      checkRateLimit(route.rateLimit, `${at}.rateLimit`, add);
+      // Each rate-limited route gets an Ingress named after its path; two paths must not share one.
+      const name = names.ingressForPath(spec.name, route.path);
+      const other = limitedIngress.get(name);
+      if (other !== undefined) add(`${at}.path`, `gives the same Ingress name ${JSON.stringify(name)} as ingress.routes[${other}]; rate-limited paths must differ in more than punctuation`);
+      else limitedIngress.set(name, i);
+    }
   });
   if (ingress.rateLimit !== undefined) checkRateLimit(ingress.rateLimit, 'ingress.rateLimit', add);
 }

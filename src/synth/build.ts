@@ -12,6 +12,7 @@ import { resolvePlatform, systemContext } from '../model/context';
 import { SpecError, SpecErrors } from '../spec/errors';
 import type { LoadedSpecs, LoadedSystem } from '../spec/load';
 import type { PlatformSpec } from '../spec/platform.generated';
+import { systemPage } from './pages';
 import { manifestFileName, manifestYaml } from './serialize';
 import { Manifest, schemaProblems } from './validate';
 
@@ -80,9 +81,10 @@ export function buildEnvironmentFolders(
   addFiles(tree, `${env}/bootstrap`, bootstrap, platformFile, platform.argocdNamespace);
 }
 
-/** Adds the files of one synthesized system to the tree. */
+/** Adds the files of one synthesized system to the tree, with its README.md page. */
 export function addSystemFiles(tree: Tree, s: SynthesizedSystem, specFile: string): void {
   addFiles(tree, `${s.ctx.env}/${s.ctx.system}`, s.manifests, specFile, s.ctx.namespace);
+  tree.set(`${s.ctx.env}/${s.ctx.system}/README.md`, systemPage(s, specFile));
 }
 
 /** Builds every file of dist/, serially; throws SpecErrors when any object is invalid. */

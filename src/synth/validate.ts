@@ -59,7 +59,9 @@ export function schemaProblems(manifest: Manifest): string[] {
   const model = modelFor(manifest.apiVersion, manifest.kind);
   if ('prototype' in model && typeof (model as Model).prototype?.validate === 'function') {
     try {
-      new (model as Model)(manifest).validate();
+      // The model's validate() checks `this`; calling it on the manifest itself skips the deep
+      // copy the constructor makes (synthesized manifests hold no undefined values to drop).
+      (model as Model).prototype.validate.call(manifest);
       return [];
     } catch (e) {
       const errors = (e as { errors?: Array<{ instancePath: string; message?: string }> }).errors;
