@@ -8,32 +8,16 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { runSynth } from '../src/cli/synth-command';
 import { readTree, recoverInterruptedWrite, writeTree } from '../src/synth/write';
+import { DirSnapshot, snapshotDir } from './support/snapshot-dir';
 
 const REPO = resolve(__dirname, '..');
 const TSX = join(REPO, 'node_modules', '.bin', 'tsx');
 const HELPER = join(__dirname, 'fixtures', 'interrupted-synth.ts');
 
-type Snapshot = Map<string, { bytes: Buffer; ino: number; mtimeMs: number }>;
 
-/** Every file under a folder with its bytes, inode and mtime. */
-function snapshot(root: string): Snapshot {
-  const out: Snapshot = new Map();
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else {
-        const s = statSync(p);
-        out.set(relative(root, p), { bytes: readFileSync(p), ino: s.ino, mtimeMs: s.mtimeMs });
-      }
-    }
-  };
-  walk(root);
-  return out;
-}
 
 /** A temporary copy of the repository's specs and platform settings. */
 interface Workspace {
@@ -95,7 +79,7 @@ describe('a synth killed while staging leaves dist/ intact, and the next run rec
   ];
 
   test.each(killPoints.map(([label, at], i) => [label, at, i] as const))('killed %s', (_label, at, i) => {
-    const before = snapshot(ws.dist);
+    const before = snapshotDir(ws.dist);
     const tag = `v9.0.${i + 1}`;
     setMagnetiqTag(ws, 'magnetiq-backend', tag);
     const killAfter = at(total);
@@ -107,7 +91,7 @@ describe('a synth killed while staging leaves dist/ intact, and the next run rec
     expect(killed.stdout).toBe('');
 
     // The previous dist/ is byte-identical, down to inodes and mtimes.
-    expect(snapshot(ws.dist)).toEqual(before);
+    expect(snapshotDir(ws.dist)).toEqual(before);
     // The kill really happened mid-write: a staging folder holds exactly the files staged so far.
     const staging = leftovers(ws);
     expect(staging).toHaveLength(1);
@@ -128,7 +112,7 @@ describe('a synth killed while staging leaves dist/ intact, and the next run rec
 
 describe('a synth killed between its two renames is recovered', () => {
   let ws: Workspace;
-  let synthesized: Snapshot;
+  let synthesized: DirSnapshot;
 
   beforeAll(() => {
     ws = workspace();
@@ -136,7 +120,7 @@ describe('a synth killed between its two renames is recovered', () => {
     const code = runSynth({ check: false, apps: ws.apps, out: ws.dist, platform: ws.platform, quiet: true }, () => undefined, (s) => (err += s));
     expect(err).toBe('');
     expect(code).toBe(0);
-    synthesized = snapshot(ws.dist);
+    synthesized = snapshotDir(ws.dist);
   }, 180_000);
 
   afterAll(() => rmSync(ws.dir, { recursive: true, force: true }));
@@ -156,17 +140,17 @@ describe('a synth killed between its two renames is recovered', () => {
     killBetweenRenames();
     expect(existsSync(ws.dist)).toBe(false);
     recoverInterruptedWrite(ws.dist);
-    expect(snapshot(ws.dist)).toEqual(synthesized);
+    expect(snapshotDir(ws.dist)).toEqual(synthesized);
     expect(leftovers(ws)).toEqual([]);
   });
 
   test('recoverInterruptedWrite keeps a complete new dist/ and removes the old one left beside it', () => {
-    const before = snapshot(ws.dist);
+    const before = snapshotDir(ws.dist);
     const aside = join(ws.dir, '.dist.old-4242-1700000000001');
     cpSync(ws.dist, aside, { recursive: true });
     writeFileSync(join(aside, 'stale.yaml'), 'kind: Stale\n');
     recoverInterruptedWrite(ws.dist);
-    expect(snapshot(ws.dist)).toEqual(before);
+    expect(snapshotDir(ws.dist)).toEqual(before);
     expect(leftovers(ws)).toEqual([]);
   });
 
@@ -197,12 +181,12 @@ describe('unchanged files keep their inode and mtime', () => {
   afterAll(() => rmSync(ws.dir, { recursive: true, force: true }));
 
   test('across a synth that changes another file', () => {
-    const before = snapshot(ws.dist);
+    const before = snapshotDir(ws.dist);
     setMagnetiqTag(ws, 'magnetiq-frontend', 'v9.2.0');
     const r = synth(ws);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const after = snapshot(ws.dist);
+    const after = snapshotDir(ws.dist);
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
 
     const changed = [...after.keys()].filter((p) => !after.get(p)!.bytes.equals(before.get(p)!.bytes)).sort();
@@ -218,12 +202,12 @@ describe('unchanged files keep their inode and mtime', () => {
   }, 180_000);
 
   test('and a synth that changes nothing touches nothing', () => {
-    const before = snapshot(ws.dist);
+    const before = snapshotDir(ws.dist);
     const distInode = statSync(ws.dist).ino;
     const r = synth(ws);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/0 added, 0 changed, 0 removed/);
-    expect(snapshot(ws.dist)).toEqual(before);
+    expect(snapshotDir(ws.dist)).toEqual(before);
     expect(statSync(ws.dist).ino).toBe(distInode);
   }, 180_000);
 });
@@ -233,7 +217,7 @@ test('writeTree with a hook that throws leaves the previous tree and reports the
   try {
     const out = join(dir, 'dist');
     writeTree(out, new Map([['a.yaml', 'a: 1\n'], ['sub/b.yaml', 'b: 1\n']]));
-    const before = snapshot(out);
+    const before = snapshotDir(out);
     expect(() =>
       writeTree(out, new Map([['a.yaml', 'a: 2\n'], ['sub/b.yaml', 'b: 2\n']]), {
         afterStagedFile: () => {
@@ -241,7 +225,7 @@ test('writeTree with a hook that throws leaves the previous tree and reports the
         },
       }),
     ).toThrow('disk full');
-    expect(snapshot(out)).toEqual(before);
+    expect(snapshotDir(out)).toEqual(before);
     writeTree(out, new Map([['a.yaml', 'a: 2\n'], ['sub/b.yaml', 'b: 2\n']]));
     expect(readTree(out)).toEqual(new Map([['a.yaml', 'a: 2\n'], ['sub/b.yaml', 'b: 2\n']]));
     expect(readdirSync(dir)).toEqual(['dist']);

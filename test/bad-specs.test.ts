@@ -6,11 +6,12 @@
  * child process, as a user would.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { MAX_SPEC_BYTES } from '../src/spec/load';
 import { runSynth } from '../src/cli/synth-command';
+import { DirSnapshot, snapshotDir } from './support/snapshot-dir';
 
 const REPO = resolve(__dirname, '..');
 const CORPUS = join(__dirname, 'bad-specs');
@@ -113,22 +114,6 @@ function specOf(dir: string): string {
   return join(dir, files[0]);
 }
 
-/** Every file under a folder with its bytes, inode and mtime. */
-function snapshot(root: string): Map<string, { bytes: Buffer; ino: number; mtimeMs: number }> {
-  const out = new Map<string, { bytes: Buffer; ino: number; mtimeMs: number }>();
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else {
-        const s = statSync(p);
-        out.set(relative(root, p), { bytes: readFileSync(p), ino: s.ino, mtimeMs: s.mtimeMs });
-      }
-    }
-  };
-  walk(root);
-  return out;
-}
 
 /** A temporary parent with `out/` pre-populated by a sentinel tree, as a previous synth would have left it. */
 function sentinelOut(): { parent: string; out: string } {
@@ -177,8 +162,8 @@ function expectRejected(run: Run, shownFile: string, path: string, problem: stri
   expect(run.stdout).not.toMatch(/synthesized/);
 }
 
-function expectUntouched(parent: string, out: string, before: ReturnType<typeof snapshot>): void {
-  expect(snapshot(out)).toEqual(before);
+function expectUntouched(parent: string, out: string, before: DirSnapshot): void {
+  expect(snapshotDir(out)).toEqual(before);
   expect(readdirSync(parent)).toEqual(['out']);
 }
 
@@ -214,7 +199,7 @@ describe('rejects a bad spec in-process with exit 1, the file, the field path an
     const dir = join(CORPUS, c.name);
     const { parent, out } = sentinelOut();
     try {
-      const before = snapshot(out);
+      const before = snapshotDir(out);
       const run = runInProcess(dir, out);
       expectRejected(run, shown(specOf(dir)), c.path, c.problem);
       expectUntouched(parent, out, before);
@@ -231,10 +216,10 @@ test('rejects a spec larger than 256 KiB before parsing it', () => {
     mkdirSync(apps);
     const file = join(apps, 'shop.yaml');
     writeFileSync(file, `${readFileSync(specOf(MINIMAL), 'utf8')}configFiles:\n  big.txt: "${'x'.repeat(MAX_SPEC_BYTES)}"\n`);
-    const before = snapshot(out);
+    const before = snapshotDir(out);
     const run = runInProcess(apps, out);
     expectRejected(run, shown(file), '(document)', `bytes; a spec may be at most ${MAX_SPEC_BYTES} bytes`);
-    expect(snapshot(out)).toEqual(before);
+    expect(snapshotDir(out)).toEqual(before);
     expect(readdirSync(parent).sort()).toEqual(['apps', 'out']);
   } finally {
     rmSync(parent, { recursive: true, force: true });
@@ -266,7 +251,7 @@ describe('rejects a bad spec through the real CLI (child process) with exit 1, w
     readonly problem: string;
     readonly parent: string;
     readonly out: string;
-    readonly before: ReturnType<typeof snapshot>;
+    readonly before: DirSnapshot;
     readonly siblings: string[];
     run?: Run;
   }
@@ -276,7 +261,7 @@ describe('rejects a bad spec through the real CLI (child process) with exit 1, w
     for (const c of CASES.filter((x) => x.spawn === true)) {
       const dir = join(CORPUS, c.name);
       const { parent, out } = sentinelOut();
-      spawned.push({ name: c.name, shown: shown(specOf(dir), REPO), path: c.path, problem: c.problem, parent, out, before: snapshot(out), siblings: ['out'] });
+      spawned.push({ name: c.name, shown: shown(specOf(dir), REPO), path: c.path, problem: c.problem, parent, out, before: snapshotDir(out), siblings: ['out'] });
     }
     // The huge file is generated, never committed.
     const { parent, out } = sentinelOut();
@@ -291,7 +276,7 @@ describe('rejects a bad spec through the real CLI (child process) with exit 1, w
       problem: `bytes; a spec may be at most ${MAX_SPEC_BYTES} bytes`,
       parent,
       out,
-      before: snapshot(out),
+      before: snapshotDir(out),
       siblings: ['apps', 'out'],
     });
     // Two at a time: each child compiles the CLI with esbuild.
@@ -311,7 +296,7 @@ describe('rejects a bad spec through the real CLI (child process) with exit 1, w
   test.each([...CASES.filter((c) => c.spawn === true).map((c) => c.name), 'huge-file'])('%s', (name) => {
     const s = spawned.find((x) => x.name === name)!;
     expectRejected(s.run!, s.shown, s.path, s.problem);
-    expect(snapshot(s.out)).toEqual(s.before);
+    expect(snapshotDir(s.out)).toEqual(s.before);
     expect(readdirSync(s.parent).sort()).toEqual(s.siblings);
   });
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { SpecErrors } from '../src/spec/errors';
 import { loadSpecs, LoadedSpecs } from '../src/spec/load';
 import { buildTree } from '../src/synth/build';
-import { buildTreeParallel, pairCount } from '../src/synth/parallel';
+import { buildTreeAuto, buildTreeParallel, pairCount, prestartWorkers } from '../src/synth/parallel';
 
 const ROOT = join(__dirname, '..');
 const PLATFORM = join(ROOT, 'platform.yaml');
@@ -59,6 +59,21 @@ test('the main thread and a worker sharing the queue build the same tree', () =>
   const parallel = buildTreeParallel(specs, 'platform.yaml', { workers: 1 });
   expect(parallel.stats.pairsOnMainThread + parallel.stats.pairsOnWorkers).toBe(pairCount(specs));
   expect([...parallel.tree]).toEqual([...serial.tree]);
+});
+
+test('workers started before the specs are read (as npm run synth does) build the same tree', () => {
+  // 30 pairs are below the size where workers pay off: force one.
+  const saved = process.env.GITOPS_SYNTH_WORKERS;
+  process.env.GITOPS_SYNTH_WORKERS = '1';
+  try {
+    const pool = prestartWorkers(dir);
+    expect(pool).toBeDefined();
+    const auto = buildTreeAuto(loadSpecs(dir, PLATFORM), 'platform.yaml', pool);
+    expect([...auto.tree]).toEqual([...buildTree(specs, 'platform.yaml').tree]);
+  } finally {
+    if (saved === undefined) delete process.env.GITOPS_SYNTH_WORKERS;
+    else process.env.GITOPS_SYNTH_WORKERS = saved;
+  }
 });
 
 /** The error each build throws, after the given edit of the loaded (already validated) specs. */

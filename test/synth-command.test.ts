@@ -85,3 +85,18 @@ test('cdk8s synth gives the same dist/ as npm run synth', () => {
   expect(r.status).toBe(0);
   expect(readTree(join(repo.dir, 'dist'))).toEqual(before);
 });
+
+test('renaming a system warns that its volumes are no longer generated and that the new claims start empty', () => {
+  const { renameSync } = require('node:fs') as typeof import('node:fs');
+  editSpec((t) => t.replace(/^name: magnetiq$/m, 'name: magnetiq-v2'));
+  renameSync(join(repo.dir, 'apps', 'magnetiq.yaml'), join(repo.dir, 'apps', 'magnetiq-v2.yaml'));
+  const r = repo.run(['main.ts']);
+  expect(r.status).toBe(0);
+  for (const env of ['dev', 'staging', 'production']) {
+    expect(r.stderr).toContain(`warning: ${env}/magnetiq/persistentvolumeclaim-magnetiq-data.yaml is no longer generated`);
+  }
+  expect(r.stderr).toContain('Argo CD will not delete the volume (Prune=false)');
+  expect(r.stderr).toContain('the new claim starts empty');
+  const pvc = readFileSync(join(repo.dir, 'dist', 'production', 'magnetiq-v2', 'persistentvolumeclaim-magnetiq-v2-data.yaml'), 'utf8');
+  expect(pvc).toContain('argocd.argoproj.io/sync-options: Prune=false,Delete=false');
+});

@@ -11,6 +11,7 @@ import { applyOrder, BootstrapError, bootstrapObjects, bootstrapSecrets, Bootstr
 import { resolvePlatform } from '../model/context';
 import { SpecErrors } from '../spec/errors';
 import { loadSpecs } from '../spec/load';
+import { parseCommandArgs, UsageError } from './command';
 import { createProgress } from './progress';
 
 export const BOOTSTRAP_USAGE = `Usage: npm run bootstrap -- --env ENV [--context NAME] [--kubeconfig FILE] [--dry-run]
@@ -36,32 +37,34 @@ export interface BootstrapOptions {
   readonly platform: string;
 }
 
-export class BootstrapUsageError extends Error {}
-
 export function parseBootstrapArgs(argv: readonly string[]): BootstrapOptions {
-  const o: { -readonly [K in keyof BootstrapOptions]?: BootstrapOptions[K] } = { dryRun: false, timeoutSeconds: 60, apps: 'apps', dist: 'dist', platform: 'platform.yaml' };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new BootstrapUsageError(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === '--env') o.env = value();
-    else if (arg === '--context') o.context = value();
-    else if (arg === '--kubeconfig') o.kubeconfig = value();
-    else if (arg === '--dry-run') o.dryRun = true;
-    else if (arg === '--timeout') {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n <= 0) throw new BootstrapUsageError('--timeout needs a positive number of seconds');
-      o.timeoutSeconds = n;
-    } else if (arg === '--apps') o.apps = value();
-    else if (arg === '--dist') o.dist = value();
-    else if (arg === '--platform') o.platform = value();
-    else throw new BootstrapUsageError(`unknown argument ${JSON.stringify(arg)}`);
-  }
-  if (o.env === undefined) throw new BootstrapUsageError('--env is required');
-  return o as BootstrapOptions;
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      env: { type: 'string' },
+      context: { type: 'string' },
+      kubeconfig: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      timeout: { type: 'string' },
+      apps: { type: 'string' },
+      dist: { type: 'string' },
+      platform: { type: 'string' },
+    },
+    false,
+  );
+  if (values.env === undefined) throw new UsageError('--env is required');
+  const timeoutSeconds = Number(values.timeout ?? '60');
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError('--timeout needs a positive number of seconds');
+  return {
+    env: values.env,
+    context: values.context,
+    kubeconfig: values.kubeconfig,
+    dryRun: values['dry-run'] ?? false,
+    timeoutSeconds,
+    apps: values.apps ?? 'apps',
+    dist: values.dist ?? 'dist',
+    platform: values.platform ?? 'platform.yaml',
+  };
 }
 
 const label = (o: BootstrapObject) => `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;

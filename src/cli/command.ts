@@ -1,14 +1,14 @@
 /**
- * What the day-2 commands (diff, set-image, new-app) share: how they talk to the terminal and
+ * What the commands (synth, bootstrap, diff, set-image, new-app) share: how they talk to the terminal and
  * how an entry script in scripts/ runs one of them. Exit codes: 0 success; 1 a failure the
  * user must act on; 2 usage error (unknown flag, missing value), printed with the usage text.
  */
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { SpecErrors } from '../spec/errors';
 import { createProgress, isInteractive, Progress } from './progress';
-import { UsageError } from './synth-command';
 
-export { UsageError };
+/** A command line the command cannot run: exit 2 with the usage text. */
+export class UsageError extends Error {}
 
 /** Where a command writes, and how. */
 export interface CommandIO {

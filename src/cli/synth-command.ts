@@ -4,9 +4,10 @@
  */
 import { resolve } from 'node:path';
 import { SpecErrors } from '../spec/errors';
+import { parseCommandArgs } from './command';
 import { loadSpecs } from '../spec/load';
-import { buildTreeAuto, prestartWorkers } from '../synth/parallel';
-import { diffTrees, isEmptyDiff, readTree, recoverInterruptedWrite, TreeDiff, writeTree } from '../synth/write';
+import { buildAutoInto, prestartWorkers } from '../synth/parallel';
+import { CheckSink, isEmptyDiff, StagedWriter, TreeDiff } from '../synth/write';
 
 export const USAGE = `Usage: npm run synth -- [--check] [--apps DIR] [--out DIR] [--platform FILE] [--quiet]
 
@@ -25,25 +26,25 @@ export interface SynthOptions {
   readonly quiet: boolean;
 }
 
-export class UsageError extends Error {}
-
 export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): SynthOptions {
-  const opts = { check: false, apps: 'apps', out: env.CDK8S_OUTDIR ?? 'dist', platform: 'platform.yaml', quiet: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === '--check') opts.check = true;
-    else if (arg === '--quiet') opts.quiet = true;
-    else if (arg === '--apps') opts.apps = value();
-    else if (arg === '--out') opts.out = value();
-    else if (arg === '--platform') opts.platform = value();
-    else throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
-  }
-  return opts;
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      check: { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      apps: { type: 'string' },
+      out: { type: 'string' },
+      platform: { type: 'string' },
+    },
+    false,
+  );
+  return {
+    check: values.check ?? false,
+    quiet: values.quiet ?? false,
+    apps: values.apps ?? 'apps',
+    out: values.out ?? env.CDK8S_OUTDIR ?? 'dist',
+    platform: values.platform ?? 'platform.yaml',
+  };
 }
 
 /** PVCs that disappear from dist/: Argo CD keeps them (Prune=false), but nothing uses them any more. */
@@ -60,13 +61,16 @@ export function orphanedVolumeWarnings(diff: TreeDiff): string[] {
 export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: string) => void): number {
   const started = Date.now();
   const outDir = resolve(opts.out);
-  let built: { tree: Map<string, string>; objects: number };
+  // Files stream to disk (or are compared with it) as they are built: memory stays flat.
+  let sink: StagedWriter | CheckSink | undefined;
   // Worker threads (many specs only) load their modules while the specs are read.
   const workers = prestartWorkers(resolve(opts.apps));
   try {
     const specs = loadSpecs(resolve(opts.apps), resolve(opts.platform));
-    built = buildTreeAuto(specs, opts.platform, workers);
+    sink = opts.check ? new CheckSink(outDir) : new StagedWriter(outDir);
+    buildAutoInto(specs, opts.platform, sink, workers);
   } catch (e) {
+    if (sink instanceof StagedWriter) sink.abort();
     if (e instanceof SpecErrors) {
       err(`${e.message}\n\nsynth failed with ${e.errors.length} error${e.errors.length === 1 ? '' : 's'}; nothing was written.\n`);
       return 1;
@@ -75,10 +79,10 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
   } finally {
     workers?.close();
   }
-  if (opts.check) {
-    const diff = diffTrees(readTree(outDir), built.tree);
+  if (sink instanceof CheckSink) {
+    const diff = sink.diff();
     if (isEmptyDiff(diff)) {
-      if (!opts.quiet) out(`${opts.out} is up to date (${built.objects} files)\n`);
+      if (!opts.quiet) out(`${opts.out} is up to date (${sink.size} files)\n`);
       return 0;
     }
     const lines = [
@@ -89,12 +93,11 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
     err(`${opts.out} is stale: ${lines.length} file${lines.length === 1 ? '' : 's'} differ from what synth produces:\n${lines.join('\n')}\nRun npm run synth and commit the result.\n`);
     return 1;
   }
-  recoverInterruptedWrite(outDir);
-  const diff = writeTree(outDir, built.tree);
+  const diff = sink.commit();
   for (const w of orphanedVolumeWarnings(diff)) err(`${w}\n`);
   if (!opts.quiet) {
     out(
-      `synthesized ${built.objects} files into ${opts.out} in ${Date.now() - started} ms: ` +
+      `synthesized ${sink.size} files into ${opts.out} in ${Date.now() - started} ms: ` +
         `${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed\n`,
     );
   }

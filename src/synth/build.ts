@@ -19,6 +19,16 @@ import { Manifest, schemaProblems } from './validate';
 /** dist/ as a map of relative POSIX path to file content. */
 export type Tree = Map<string, string>;
 
+/**
+ * Where built files go: a Tree in memory, or a writer that stages each file on disk as it
+ * comes and keeps only its path (src/synth/write.ts), so memory does not grow with dist/.
+ */
+export interface TreeSink {
+  has(path: string): boolean;
+  set(path: string, content: string): unknown;
+  readonly size: number;
+}
+
 /** Synthesizes one chart in an App of its own and returns its manifests. */
 function synthesize(build: (app: App) => Chart): Manifest[] {
   const app = new App({ outdir: '/nonexistent', recordConstructMetadata: false });
@@ -35,7 +45,7 @@ function validate(manifests: readonly Manifest[], specFile: string, errors: Spec
   }
 }
 
-function addFiles(tree: Tree, folder: string, manifests: readonly Manifest[], source: string, folderNamespace?: string): void {
+function addFiles(tree: TreeSink, folder: string, manifests: readonly Manifest[], source: string, folderNamespace?: string): void {
   for (const m of manifests) {
     const path = `${folder}/${manifestFileName(m, folderNamespace)}`;
     if (tree.has(path)) throw new Error(`two objects would be written to ${path}; object names must be unique per kind`);
@@ -61,7 +71,7 @@ export function environmentsOf(specs: LoadedSpecs): Array<{ env: string; systems
 
 /** The shared folders of one environment: platform/, apps/ and bootstrap/. */
 export function buildEnvironmentFolders(
-  tree: Tree,
+  tree: TreeSink,
   env: string,
   platformSpec: PlatformSpec,
   systems: readonly SynthesizedSystem[],
@@ -82,23 +92,28 @@ export function buildEnvironmentFolders(
 }
 
 /** Adds the files of one synthesized system to the tree, with its README.md page. */
-export function addSystemFiles(tree: Tree, s: SynthesizedSystem, specFile: string): void {
+export function addSystemFiles(tree: TreeSink, s: SynthesizedSystem, specFile: string): void {
   addFiles(tree, `${s.ctx.env}/${s.ctx.system}`, s.manifests, specFile, s.ctx.namespace);
   tree.set(`${s.ctx.env}/${s.ctx.system}/README.md`, systemPage(s, specFile));
 }
 
-/** Builds every file of dist/, serially; throws SpecErrors when any object is invalid. */
-export function buildTree(specs: LoadedSpecs, platformFile: string): { tree: Tree; objects: number } {
-  const tree: Tree = new Map();
+/** Builds every file of dist/ into `sink`, serially; throws SpecErrors when any object is invalid. */
+export function buildInto(specs: LoadedSpecs, platformFile: string, sink: TreeSink): void {
   const errors: SpecError[] = [];
   for (const { env, systems } of environmentsOf(specs)) {
     const synthesized = systems.map((system) => {
       const s = buildSystem(system, env, specs.platform, errors);
-      addSystemFiles(tree, s, system.file);
+      addSystemFiles(sink, s, system.file);
       return s;
     });
-    buildEnvironmentFolders(tree, env, specs.platform, synthesized, platformFile, errors);
+    buildEnvironmentFolders(sink, env, specs.platform, synthesized, platformFile, errors);
   }
   if (errors.length > 0) throw new SpecErrors(errors);
+}
+
+/** Builds every file of dist/ in memory, serially; throws SpecErrors when any object is invalid. */
+export function buildTree(specs: LoadedSpecs, platformFile: string): { tree: Tree; objects: number } {
+  const tree: Tree = new Map();
+  buildInto(specs, platformFile, tree);
   return { tree, objects: tree.size };
 }

@@ -1,8 +1,9 @@
 /**
  * Writes dist/ so that a failed or killed synth never leaves it half-written, and touches
  * only files whose content changed:
- * 1. the new tree is staged in a sibling folder: unchanged files are hard links to the
- *    current ones (same inode and mtime), changed files are written fresh;
+ * 1. each file is staged in a sibling folder as soon as it is built: unchanged files are hard
+ *    links to the current ones (same inode and mtime), changed files are written fresh, and
+ *    only the paths stay in memory;
  * 2. dist/ is renamed aside and the staging folder renamed into its place;
  * 3. the old folder is removed.
  * A kill during 1 leaves dist/ as it was; a kill between the two renames of 2 leaves the old
@@ -10,7 +11,7 @@
  */
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Tree } from './build';
+import type { Tree, TreeSink } from './build';
 
 export interface TreeDiff {
   readonly added: string[];
@@ -71,33 +72,136 @@ export interface WriteHooks {
   readonly afterStagedFile?: (count: number) => void;
 }
 
+function readIfFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A TreeSink that stages each file as it is built (a hard link when the current file has the
+ * same content, else a new file) and keeps only paths, then swaps the staged tree in with
+ * commit(), or removes it with abort(). Nothing in outDir changes before commit().
+ */
+export class StagedWriter implements TreeSink {
+  private readonly staging: string;
+  private readonly paths = new Set<string>();
+  private readonly dirs = new Set<string>();
+  private readonly added: string[] = [];
+  private readonly changed: string[] = [];
+
+  constructor(
+    private readonly outDir: string,
+    private readonly hooks: WriteHooks = {},
+  ) {
+    recoverInterruptedWrite(outDir);
+    if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new Error(`${outDir} exists and is not a folder`);
+    this.staging = join(dirname(outDir), `.${basename(outDir)}.staging-${process.pid}-${Date.now()}`);
+    mkdirSync(this.staging, { recursive: true });
+  }
+
+  get size(): number {
+    return this.paths.size;
+  }
+
+  has(path: string): boolean {
+    return this.paths.has(path);
+  }
+
+  set(path: string, content: string): this {
+    if (this.paths.has(path)) throw new Error(`${path} was staged twice`);
+    this.paths.add(path);
+    const target = join(this.staging, path);
+    const dir = dirname(target);
+    if (!this.dirs.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      this.dirs.add(dir);
+    }
+    const source = join(this.outDir, path);
+    const current = readIfFile(source);
+    if (current === content) linkSync(source, target);
+    else {
+      writeFileSync(target, content);
+      (current === undefined ? this.added : this.changed).push(path);
+    }
+    this.hooks.afterStagedFile?.(this.paths.size);
+    return this;
+  }
+
+  /** Replaces outDir with the staged tree; touches nothing when nothing changed. */
+  commit(): TreeDiff {
+    const removed = [...listFiles(this.outDir)].filter((p) => !this.paths.has(p));
+    const diff = { added: this.added.sort(), changed: this.changed.sort(), removed: removed.sort() };
+    if (isEmptyDiff(diff)) {
+      this.abort();
+      return diff;
+    }
+    if (existsSync(this.outDir)) {
+      const aside = this.staging.replace('.staging-', '.old-');
+      renameSync(this.outDir, aside);
+      renameSync(this.staging, this.outDir);
+      rmSync(aside, { recursive: true, force: true });
+    } else {
+      renameSync(this.staging, this.outDir);
+    }
+    return diff;
+  }
+
+  abort(): void {
+    rmSync(this.staging, { recursive: true, force: true });
+  }
+}
+
+/** A TreeSink that compares each file with outDir as it is built and keeps only the paths. */
+export class CheckSink implements TreeSink {
+  private readonly paths = new Set<string>();
+  private readonly added: string[] = [];
+  private readonly changed: string[] = [];
+
+  constructor(private readonly outDir: string) {}
+
+  get size(): number {
+    return this.paths.size;
+  }
+
+  has(path: string): boolean {
+    return this.paths.has(path);
+  }
+
+  set(path: string, content: string): this {
+    this.paths.add(path);
+    const current = readIfFile(join(this.outDir, path));
+    if (current === undefined) this.added.push(path);
+    else if (current !== content) this.changed.push(path);
+    return this;
+  }
+
+  diff(): TreeDiff {
+    const removed = [...listFiles(this.outDir)].filter((p) => !this.paths.has(p));
+    return { added: this.added.sort(), changed: this.changed.sort(), removed: removed.sort() };
+  }
+}
+
+/** Relative POSIX paths of every file under a folder (none when it does not exist). */
+function* listFiles(root: string, prefix = ''): Generator<string> {
+  if (!existsSync(root)) return;
+  for (const entry of readdirSync(root, { withFileTypes: true })) {
+    const rel = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+    if (entry.isDirectory()) yield* listFiles(join(root, entry.name), rel);
+    else if (entry.isFile()) yield rel;
+  }
+}
+
 /** Replaces outDir with `next`; returns what changed (nothing is touched when nothing did). */
 export function writeTree(outDir: string, next: Tree, hooks: WriteHooks = {}): TreeDiff {
-  recoverInterruptedWrite(outDir);
-  const current = readTree(outDir);
-  const diff = diffTrees(current, next);
-  if (isEmptyDiff(diff)) return diff;
-
-  const suffix = `${process.pid}-${Date.now()}`;
-  const staging = join(dirname(outDir), `.${basename(outDir)}.staging-${suffix}`);
-  mkdirSync(staging, { recursive: true });
-  let count = 0;
-  for (const path of [...next.keys()].sort()) {
-    const target = join(staging, path);
-    mkdirSync(dirname(target), { recursive: true });
-    const source = join(outDir, path);
-    if (current.get(path) === next.get(path)) linkSync(source, target);
-    else writeFileSync(target, next.get(path)!);
-    hooks.afterStagedFile?.(++count);
+  const writer = new StagedWriter(outDir, hooks);
+  try {
+    for (const path of [...next.keys()].sort()) writer.set(path, next.get(path)!);
+  } catch (e) {
+    writer.abort();
+    throw e;
   }
-  if (existsSync(outDir)) {
-    if (!statSync(outDir).isDirectory()) throw new Error(`${outDir} exists and is not a folder`);
-    const aside = join(dirname(outDir), `.${basename(outDir)}.old-${suffix}`);
-    renameSync(outDir, aside);
-    renameSync(staging, outDir);
-    rmSync(aside, { recursive: true, force: true });
-  } else {
-    renameSync(staging, outDir);
-  }
-  return diff;
+  return writer.commit();
 }
