@@ -4,7 +4,7 @@
  *
  * For N = 10, 100, 1000 synthetic systems (copies of the specs in apps/, cycled, each renamed
  * <name>-0001...) in 3 environments, each measurement runs in its own child process:
- * - ours:     node_modules/.bin/tsx main.ts --apps DIR --out TMP --quiet
+ * - ours:     the synth script of package.json (node with tsx and a heap cap, main.ts) --apps DIR --out TMP --quiet
  * - baseline: npx ts-node bench/baseline-app.ts DIR (one cdk8s App, type-checked by ts-node
  *             with the tsconfig of `cdk8s init typescript-app`), skipped where the growth
  *             measured so far says it would pass 120 s.
@@ -32,7 +32,10 @@ const SIZES = [10, 100, 1000];
 const ENVIRONMENTS = 3;
 const BASELINE_LIMIT_S = 120;
 const TIME = '/usr/bin/time';
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+/** `npm run synth` as package.json defines it (node, its flags, main.ts), without npm's own start-up. */
+const SYNTH_SCRIPT = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { synth: string } }).scripts.synth;
+const [SYNTH_BIN, ...SYNTH] = SYNTH_SCRIPT.split(' ');
+const SYNTH_CMD = SYNTH_BIN === 'node' ? process.execPath : join(ROOT, 'node_modules', '.bin', SYNTH_BIN);
 const CDK8S = join(ROOT, 'node_modules', '.bin', 'cdk8s');
 
 interface Run {
@@ -178,7 +181,7 @@ function main(): void {
 
     const outOurs = join(OUT, `ours-${n}`);
     rmSync(outOurs, { recursive: true, force: true });
-    const ours = measure(TSX, ['main.ts', '--apps', apps, '--out', outOurs, '--quiet']);
+    const ours = measure(SYNTH_CMD, [...SYNTH, '--apps', apps, '--out', outOurs, '--quiet']);
     if (!ours.ok) fail(`ours at N=${n}`, ours);
     const oursRow = { ...ours, files: countFiles(outOurs) };
     log(`N=${n}: ours ${fmtS(ours.wallS)} s, ${oursRow.files} files, ${fmtMiB(ours.maxRssMiB)} MiB`);
@@ -221,14 +224,14 @@ function main(): void {
   const apps100 = join(WORK, 'apps-100');
   const out100 = join(OUT, 'ours-100');
   const before = inodes(out100);
-  const rerun = measure(TSX, ['main.ts', '--apps', apps100, '--out', out100]);
+  const rerun = measure(SYNTH_CMD, [...SYNTH, '--apps', apps100, '--out', out100]);
   if (!rerun.ok) fail('re-run at N=100', rerun);
   const after = inodes(out100);
   const untouched = [...before].filter(([p, ino]) => after.get(p) === ino).length;
   const firstSpec = readdirSync(apps100).sort()[0];
   const specPath = join(apps100, firstSpec);
   writeFileSync(specPath, readFileSync(specPath, 'utf8').replace(/^(\s*image:\s*\S+:)([A-Za-z0-9._-]+)\s*$/m, '$1$2-bench'));
-  const oneChange = measure(TSX, ['main.ts', '--apps', apps100, '--out', out100]);
+  const oneChange = measure(SYNTH_CMD, [...SYNTH, '--apps', apps100, '--out', out100]);
   if (!oneChange.ok) fail('one-change run at N=100', oneChange);
   const afterChange = inodes(out100);
   const rewritten = [...afterChange].filter(([p, ino]) => after.get(p) !== ino).map(([p]) => p);
@@ -238,7 +241,7 @@ function main(): void {
   // The same N=100 run writing to disk (bench/.work/) instead of tmpfs.
   const diskOut = join(WORK, 'out-disk-100');
   rmSync(diskOut, { recursive: true, force: true });
-  const disk = OUT.startsWith(SHM) ? measure(TSX, ['main.ts', '--apps', apps100, '--out', diskOut, '--quiet']) : undefined;
+  const disk = OUT.startsWith(SHM) ? measure(SYNTH_CMD, [...SYNTH, '--apps', apps100, '--out', diskOut, '--quiet']) : undefined;
   if (disk !== undefined && !disk.ok) fail('disk run at N=100', disk);
   rmSync(diskOut, { recursive: true, force: true });
 
@@ -264,7 +267,7 @@ function main(): void {
     `load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before, ${loadAfter.map((l) => l.toFixed(2)).join(' ')} after ` +
     `(other processes may share the machine; the ratios are measured side by side in one run).`, '');
   lines.push(`Systems are copies of ${seeds().map(([n]) => `apps/${n}.yaml`).join(', ')}, cycled and renamed; each deploys to ${ENVIRONMENTS} environments.`);
-  lines.push('Ours: `tsx main.ts --apps DIR --out TMP --quiet` (validates every object, writes one file per object plus the Argo CD folders). ' +
+  lines.push(`Ours: \`${SYNTH_SCRIPT} --apps DIR --out TMP --quiet\` (validates every object, writes one file per object plus the Argo CD folders). ` +
     'Baseline: `npx ts-node bench/baseline-app.ts DIR`, all charts in one cdk8s `App`, type-checked by ts-node with the `cdk8s init typescript-app` tsconfig ' +
     '(lib ES2022, esModuleInterop); it neither validates objects nor builds the Argo CD folders. Wall time includes start-up; peak RSS is the whole process, worker threads included.', '');
   lines.push('| N systems | pairs | ours wall (s) | ours CPU (s) | ours files | ours objects/s | ours peak RSS (MiB) | baseline wall (s) | baseline CPU (s) | baseline files | baseline peak RSS (MiB) | speedup |');
