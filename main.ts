@@ -5,4 +5,4 @@
 import { runCommand } from './src/cli/command';
 import { parseSynthArgs, runSynth, USAGE } from './src/cli/synth-command';
 
-void runCommand(USAGE, (argv, io) => runSynth(parseSynthArgs(argv), io.out, io.err));
+void runCommand(USAGE, (argv, io) => runSynth(parseSynthArgs(argv), io.out, io.err, io.progress));

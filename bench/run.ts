@@ -17,7 +17,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { createProgress } from '../src/cli/progress';
 
 const ROOT = resolve(__dirname, '..');
 const WORK = join(ROOT, 'bench', '.work');
@@ -49,7 +50,11 @@ interface Run {
   readonly killed: boolean;
 }
 
+/** A status line while a measurement runs, on a terminal only (quiet in CI and in logs). */
+const progress = createProgress();
+
 function log(s: string): void {
+  progress.done();
   process.stdout.write(`${s}\n`);
 }
 
@@ -63,6 +68,7 @@ function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, limit
   const useTime = existsSync(TIME);
   const [c, a] = limitS === undefined ? [cmd, args] : ['timeout', ['-s', 'KILL', String(limitS), cmd, ...args]];
   const [file, argv] = useTime ? [TIME, ['-v', '-o', timeFile, c, ...a]] : [c, a];
+  progress.update(`running ${basename(cmd)} ${args.map((a) => basename(a)).join(' ')}`);
   const started = process.hrtime.bigint();
   const r = spawnSync(file, argv, { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const wallS = Number(process.hrtime.bigint() - started) / 1e9;

@@ -5,8 +5,9 @@
 import { resolve } from 'node:path';
 import { SpecErrors } from '../spec/errors';
 import { parseCommandArgs } from './command';
+import { createProgress, Progress } from './progress';
 import { loadSpecs } from '../spec/load';
-import { buildAutoInto, prestartWorkers } from '../synth/parallel';
+import { buildAutoInto, pairCount, prestartWorkers } from '../synth/parallel';
 import { CheckSink, isEmptyDiff, StagedWriter, TreeDiff } from '../synth/write';
 
 export const USAGE = `Usage: npm run synth -- [--check] [--apps DIR] [--out DIR] [--platform FILE] [--quiet]
@@ -58,7 +59,10 @@ export function orphanedVolumeWarnings(diff: TreeDiff): string[] {
     );
 }
 
-export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: string) => void): number {
+/** Reports every PROGRESS_EVERY files to the progress line (a terminal only). */
+const PROGRESS_EVERY = 250;
+
+export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: string) => void, progress: Progress = createProgress()): number {
   const started = Date.now();
   const outDir = resolve(opts.out);
   // Files stream to disk (or are compared with it) as they are built: memory stays flat.
@@ -66,9 +70,21 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
   // Worker threads (many specs only) load their modules while the specs are read.
   const workers = prestartWorkers(resolve(opts.apps));
   try {
+    progress.update(`reading specs from ${opts.apps}/`);
     const specs = loadSpecs(resolve(opts.apps), resolve(opts.platform));
     sink = opts.check ? new CheckSink(outDir) : new StagedWriter(outDir);
-    buildAutoInto(specs, opts.platform, sink, workers);
+    const target = sink;
+    const pairs = pairCount(specs);
+    buildAutoInto(specs, opts.platform, {
+      get size() {
+        return target.size;
+      },
+      has: (path) => target.has(path),
+      set: (path, content) => {
+        target.set(path, content);
+        if (target.size % PROGRESS_EVERY === 0) progress.update(`synthesizing ${pairs} system-environments: ${target.size} files`);
+      },
+    }, workers);
   } catch (e) {
     if (sink instanceof StagedWriter) sink.abort();
     if (e instanceof SpecErrors) {
@@ -78,6 +94,7 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
     throw e;
   } finally {
     workers?.close();
+    progress.done();
   }
   if (sink instanceof CheckSink) {
     const diff = sink.diff();
