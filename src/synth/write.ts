@@ -87,6 +87,8 @@ function readIfFile(path: string): string | undefined {
  */
 export class StagedWriter implements TreeSink {
   private readonly staging: string;
+  /** Files of outDir before the run: only these can be unchanged or removed. */
+  private readonly existing: Set<string>;
   private readonly paths = new Set<string>();
   private readonly dirs = new Set<string>();
   private readonly added: string[] = [];
@@ -98,6 +100,7 @@ export class StagedWriter implements TreeSink {
   ) {
     recoverInterruptedWrite(outDir);
     if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new Error(`${outDir} exists and is not a folder`);
+    this.existing = new Set(listFiles(outDir));
     this.staging = join(dirname(outDir), `.${basename(outDir)}.staging-${process.pid}-${Date.now()}`);
     mkdirSync(this.staging, { recursive: true });
   }
@@ -120,7 +123,7 @@ export class StagedWriter implements TreeSink {
       this.dirs.add(dir);
     }
     const source = join(this.outDir, path);
-    const current = readIfFile(source);
+    const current = this.existing.has(path) ? readIfFile(source) : undefined;
     if (current === content) linkSync(source, target);
     else {
       writeFileSync(target, content);
@@ -132,7 +135,7 @@ export class StagedWriter implements TreeSink {
 
   /** Replaces outDir with the staged tree; touches nothing when nothing changed. */
   commit(): TreeDiff {
-    const removed = [...listFiles(this.outDir)].filter((p) => !this.paths.has(p));
+    const removed = [...this.existing].filter((p) => !this.paths.has(p));
     const diff = { added: this.added.sort(), changed: this.changed.sort(), removed: removed.sort() };
     if (isEmptyDiff(diff)) {
       this.abort();
@@ -160,7 +163,11 @@ export class CheckSink implements TreeSink {
   private readonly added: string[] = [];
   private readonly changed: string[] = [];
 
-  constructor(private readonly outDir: string) {}
+  private readonly existing: Set<string>;
+
+  constructor(private readonly outDir: string) {
+    this.existing = new Set(listFiles(outDir));
+  }
 
   get size(): number {
     return this.paths.size;
@@ -172,14 +179,14 @@ export class CheckSink implements TreeSink {
 
   set(path: string, content: string): this {
     this.paths.add(path);
-    const current = readIfFile(join(this.outDir, path));
+    const current = this.existing.has(path) ? readIfFile(join(this.outDir, path)) : undefined;
     if (current === undefined) this.added.push(path);
     else if (current !== content) this.changed.push(path);
     return this;
   }
 
   diff(): TreeDiff {
-    const removed = [...listFiles(this.outDir)].filter((p) => !this.paths.has(p));
+    const removed = [...this.existing].filter((p) => !this.paths.has(p));
     return { added: this.added.sort(), changed: this.changed.sort(), removed: removed.sort() };
   }
 }
