@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { Application, ApplicationSpec } from '../imports/argocd';
 import { POD_SECURITY_LABELS } from '../charts/namespace';
 import { SYNC_WAVE } from '../charts/meta';
+import { LONGHORN_NAMESPACE } from '../charts/platform-chart';
 import type { ResolvedPlatform } from '../src/model/context';
 import { MANAGED_BY } from '../src/model/names';
 
@@ -110,7 +111,7 @@ export class PlatformApplication extends Construct {
       spec: {
         project: projectName(p.env, 'platform'),
         source: source(p, 'platform'),
-        destination: { server: p.cluster, namespace: 'longhorn-system' },
+        destination: { server: p.cluster, namespace: LONGHORN_NAMESPACE },
         syncPolicy: {
           automated: { prune: true, selfHeal: true, allowEmpty: false },
           syncOptions: ['PruneLast=true', 'ServerSideApply=true'],

@@ -9,7 +9,7 @@ import { AppProject } from '../imports/argocd';
 import { SYNC_WAVE } from '../charts/meta';
 import type { ResolvedPlatform } from '../src/model/context';
 import { MANAGED_BY } from '../src/model/names';
-import { IN_CLUSTER, projectName } from './application';
+import { projectName } from './application';
 
 /** A group/kind pair as AppProject lists take it (core group is ''). */
 export interface GroupKind {
@@ -57,4 +57,3 @@ export class Project extends Construct {
   }
 }
 
-export { IN_CLUSTER };

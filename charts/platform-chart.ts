@@ -13,7 +13,6 @@ import { MANAGED_BY } from '../src/model/names';
 import { SYNC_OPTIONS, SYNC_WAVE } from './meta';
 
 export const LONGHORN_NAMESPACE = 'longhorn-system';
-export const CERT_MANAGER_NAMESPACE = 'cert-manager';
 
 export interface PlatformChartProps {
   readonly platform: ResolvedPlatform;

@@ -19,32 +19,11 @@ export interface TreeDiff {
   readonly removed: string[];
 }
 
-/** Every file under a folder, as relative POSIX paths. */
+/** Every file under a folder with its content, by relative POSIX path. */
 export function readTree(root: string): Tree {
   const tree: Tree = new Map();
-  if (!existsSync(root)) return tree;
-  const walk = (dir: string, prefix: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const rel = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
-      if (entry.isDirectory()) walk(join(dir, entry.name), rel);
-      else if (entry.isFile()) tree.set(rel, readFileSync(join(dir, entry.name), 'utf8'));
-    }
-  };
-  walk(root, '');
+  for (const rel of listFiles(root)) tree.set(rel, readFileSync(join(root, rel), 'utf8'));
   return tree;
-}
-
-export function diffTrees(current: Tree, next: Tree): TreeDiff {
-  const added: string[] = [];
-  const changed: string[] = [];
-  const removed: string[] = [];
-  for (const [path, content] of next) {
-    const old = current.get(path);
-    if (old === undefined) added.push(path);
-    else if (old !== content) changed.push(path);
-  }
-  for (const path of current.keys()) if (!next.has(path)) removed.push(path);
-  return { added: added.sort(), changed: changed.sort(), removed: removed.sort() };
 }
 
 export function isEmptyDiff(d: TreeDiff): boolean {
