@@ -3,8 +3,12 @@
  * faster: js-yaml decides the style of every scalar from scratch (a third of synth's CPU),
  * while manifests repeat the same keys and values thousands of times. Here the block
  * structure is written directly and each distinct scalar is styled once, by js-yaml itself,
- * and cached. Documents with shapes this writer does not handle (multi-line strings, nested
- * lists, long keys) go to js-yaml whole. test/yaml.test.ts compares both on every manifest.
+ * and cached. A multi-line string comes back from js-yaml as a block scalar indented for the
+ * top level; js-yaml picks its style without regard to depth (lineWidth -1) and indents its
+ * lines two spaces past the line that holds it, so it is re-indented to where it stands.
+ * Documents with shapes this writer does not handle (nested lists, keys js-yaml would write
+ * as explicit `? key` entries) go to js-yaml whole. test/yaml.test.ts compares both on every
+ * manifest and on awkward strings at every depth.
  */
 import { dump, DumpOptions } from 'js-yaml';
 
@@ -13,17 +17,34 @@ export const DUMP_OPTIONS: DumpOptions = { lineWidth: -1, noRefs: true, quotingT
 /** Scalars js-yaml styles the same wherever they stand in block context (keys included). */
 const scalarCache = new Map<unknown, string>();
 const MAX_CACHED = 200_000;
+/** Longer strings are styled every time rather than held (config files embedded in ConfigMaps). */
+const MAX_CACHED_LENGTH = 4096;
+/** js-yaml writes a key longer than this as an explicit `? key` entry. */
+const MAX_IMPLICIT_KEY = 1024;
 
 class Unsupported extends Error {}
 
 function scalar(value: string | number | boolean | null): string {
   let text = scalarCache.get(value);
   if (text === undefined) {
-    if (typeof value === 'string' && (value.includes('\n') || value.length > 1000)) throw new Unsupported();
     text = dump(value, DUMP_OPTIONS).slice(0, -1);
-    if (scalarCache.size < MAX_CACHED) scalarCache.set(value, text);
+    if (scalarCache.size < MAX_CACHED && (typeof value !== 'string' || value.length <= MAX_CACHED_LENGTH)) scalarCache.set(value, text);
   }
   return text;
+}
+
+/**
+ * A value scalar whose continuation lines (those of a block scalar) stand `indent` deeper
+ * than at the top level; empty lines stay empty, as js-yaml writes them.
+ */
+function valueScalar(value: string | number | boolean | null, indent: string): string {
+  const text = scalar(value);
+  return indent === '' || typeof value !== 'string' || !text.includes('\n') ? text : text.replace(/\n(?!\n|$)/g, `\n${indent}`);
+}
+
+function keyScalar(key: string): string {
+  if (key.length > MAX_IMPLICIT_KEY || key.includes('\n')) throw new Unsupported();
+  return scalar(key);
 }
 
 function isScalar(v: unknown): v is string | number | boolean | null {
@@ -39,8 +60,8 @@ function mapping(obj: Record<string, unknown>, indent: string, out: string[], fi
   let prefix = first;
   for (const [key, value] of Object.entries(obj)) {
     if (value === undefined) continue;
-    const k = scalar(key);
-    if (isScalar(value)) out.push(`${prefix}${k}: ${scalar(value)}`);
+    const k = keyScalar(key);
+    if (isScalar(value)) out.push(`${prefix}${k}: ${valueScalar(value, indent)}`);
     else if (typeof value !== 'object') throw new Unsupported();
     else if (isEmpty(value)) out.push(`${prefix}${k}: ${Array.isArray(value) ? '[]' : '{}'}`);
     else if (Array.isArray(value)) {
@@ -57,7 +78,7 @@ function mapping(obj: Record<string, unknown>, indent: string, out: string[], fi
 /** Lines of a block sequence whose dashes stand at `indent` spaces. */
 function sequence(items: unknown[], indent: string, out: string[]): void {
   for (const item of items) {
-    if (isScalar(item)) out.push(`${indent}- ${scalar(item)}`);
+    if (isScalar(item)) out.push(`${indent}- ${valueScalar(item, indent)}`);
     else if (Array.isArray(item) || typeof item !== 'object') throw new Unsupported();
     else if (isEmpty(item)) out.push(`${indent}- {}`);
     else mapping(item as Record<string, unknown>, `${indent}  `, out, `${indent}- `);
