@@ -4,5 +4,8 @@
  */
 import { runCommand } from './src/cli/command';
 import { parseSynthArgs, runSynth, USAGE } from './src/cli/synth-command';
+import { isSynthWorker, runWorker } from './src/synth/parallel';
 
-void runCommand(USAGE, (argv, io) => runSynth(parseSynthArgs(argv), io.out, io.err, io.progress));
+// npm run synth's worker threads start from the same bundle as the command (see src/synth/parallel.ts).
+if (isSynthWorker()) runWorker();
+else void runCommand(USAGE, (argv, io) => runSynth(parseSynthArgs(argv), io.out, io.err, io.progress));

@@ -7,7 +7,7 @@ import { SpecErrors } from '../spec/errors';
 import { parseCommandArgs } from './command';
 import { createProgress, Progress } from './progress';
 import { loadSpecs } from '../spec/load';
-import { buildAutoInto, pairCount, prestartWorkers } from '../synth/parallel';
+import { BuildStats, buildAutoInto, pairCount, prestartWorkers } from '../synth/parallel';
 import { CheckSink, isEmptyDiff, StagedWriter, TreeDiff } from '../synth/write';
 
 export const USAGE = `Usage: npm run synth -- [--check] [--apps DIR] [--out DIR] [--platform FILE] [--quiet]
@@ -62,11 +62,19 @@ export function orphanedVolumeWarnings(diff: TreeDiff): string[] {
 /** Reports every PROGRESS_EVERY files to the progress line (a terminal only). */
 const PROGRESS_EVERY = 250;
 
+/** Where the system/environment pairs were built, when worker threads took part. */
+function threads(stats: BuildStats | undefined): string {
+  if (stats === undefined || stats.workers === 0) return '';
+  const workers = `${stats.workers} worker thread${stats.workers === 1 ? '' : 's'}`;
+  return `; ${stats.pairsOnMainThread + stats.pairsOnWorkers} system-environments built, ${stats.pairsOnMainThread} on the main thread and ${stats.pairsOnWorkers} on ${workers}`;
+}
+
 export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: string) => void, progress: Progress = createProgress()): number {
   const started = Date.now();
   const outDir = resolve(opts.out);
   // Files stream to disk (or are compared with it) as they are built: memory stays flat.
   let sink: StagedWriter | CheckSink | undefined;
+  let stats: BuildStats | undefined;
   // Worker threads (many specs only) load their modules while the specs are read.
   const workers = prestartWorkers(resolve(opts.apps));
   try {
@@ -75,7 +83,7 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
     sink = opts.check ? new CheckSink(outDir) : new StagedWriter(outDir);
     const target = sink;
     const pairs = pairCount(specs);
-    buildAutoInto(specs, opts.platform, {
+    stats = buildAutoInto(specs, opts.platform, {
       get size() {
         return target.size;
       },
@@ -99,7 +107,7 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
   if (sink instanceof CheckSink) {
     const diff = sink.diff();
     if (isEmptyDiff(diff)) {
-      if (!opts.quiet) out(`${opts.out} is up to date (${sink.size} files)\n`);
+      if (!opts.quiet) out(`${opts.out} is up to date (${sink.size} files)${threads(stats)}\n`);
       return 0;
     }
     const lines = [
@@ -115,7 +123,7 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
   if (!opts.quiet) {
     out(
       `synthesized ${sink.size} files into ${opts.out} in ${Date.now() - started} ms: ` +
-        `${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed\n`,
+        `${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed${threads(stats)}\n`,
     );
   }
   return 0;

@@ -1,27 +1,21 @@
 /**
  * JSON Schema validation of specs with ajv, turning ajv's errors into messages that say
- * which field is wrong, what it holds and what is allowed.
+ * which field is wrong, what it holds and what is allowed. The validators are compiled ahead
+ * of time from schema/ (scripts/gen-types.ts, with the options in ajv-options.ts).
  */
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import appSchema from '../../schema/app-spec.schema.json';
-import platformSchema from '../../schema/platform.schema.json';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import validateAppSpec from './app-spec.validate.generated';
 import { Problem, joinPath } from './errors';
-
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-
-let appValidator: ValidateFunction | undefined;
-let platformValidator: ValidateFunction | undefined;
+import validatePlatform from './platform.validate.generated';
 
 /** Checks a system spec (after environment overrides are merged) against the schema. */
 export function checkAppSchema(doc: unknown): Problem[] {
-  appValidator ??= ajv.compile(appSchema);
-  return run(appValidator, doc);
+  return run(validateAppSpec, doc);
 }
 
 /** Checks platform.yaml against its schema. */
 export function checkPlatformSchema(doc: unknown): Problem[] {
-  platformValidator ??= ajv.compile(platformSchema);
-  return run(platformValidator, doc);
+  return run(validatePlatform, doc);
 }
 
 function run(validate: ValidateFunction, doc: unknown): Problem[] {

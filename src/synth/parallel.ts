@@ -12,15 +12,15 @@
  * The main thread is one of the builders, so min(2, availableParallelism()) threads build in
  * all; npm run synth starts the workers before it reads the specs (prestartWorkers) so that
  * their module loading overlaps spec loading. The wait is synchronous (Atomics.wait plus
- * receiveMessageOnPort), so callers stay synchronous. Workers are plain .js entries that
- * register tsx's CommonJS hook and then load this TypeScript module (see parallel-worker.js);
- * nothing is type-checked on this path. A worker that fails or dies is not fatal: the main
+ * receiveMessageOnPort), so callers stay synchronous. Workers start from the bundle npm run
+ * synth runs (see WORKER_ENTRY), or from TypeScript through tsx; nothing is type-checked on
+ * either path. A worker that fails or dies is not fatal: the main
  * thread builds the pairs it took.
  */
 import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { MessageChannel, MessagePort, receiveMessageOnPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, MessageChannel, MessagePort, receiveMessageOnPort, Worker, workerData } from 'node:worker_threads';
 import type { SynthesizedSystem } from '../../argocd/environment-charts';
 import { SpecError, SpecErrors } from '../spec/errors';
 import type { LoadedSpecs, LoadedSystem } from '../spec/load';
@@ -29,12 +29,12 @@ import { addSystemFiles, buildEnvironmentFolders, buildInto, buildSystem, enviro
 
 /**
  * Below this many system/environment pairs the serial build is as fast or faster: a worker
- * spends 1.5-2 s of CPU loading modules before it synthesizes anything, while the main thread
- * builds a pair in about 20 ms. Measured on 2 cores (npm run synth, output on tmpfs): 30
- * pairs 3.0-3.4 s with a worker against 2.7-2.8 s without, 90 pairs 4.0 against 4.2-4.3 s,
- * 150 pairs 4.6-4.8 against 5.8 s, 300 pairs 6.3-6.8 against 8.2-8.3 s.
+ * spends ~0.3 s of CPU loading the bundle before it synthesizes anything, while the main
+ * thread builds a pair in about 10 ms. Measured on 2 cores (npm run synth from its bundle,
+ * output on tmpfs, best of 4): 30 pairs 1.2 s either way, 60 pairs 1.3 s with a worker against
+ * 1.5 s without, 90 pairs 1.9 against 2.1 s, 300 pairs 3.0-4.5 against 4.5-6.1 s.
  */
-export const PARALLEL_MIN_PAIRS = 90;
+export const PARALLEL_MIN_PAIRS = 45;
 
 /**
  * How long the main thread, its own share done, waits without hearing from any worker before
@@ -111,6 +111,21 @@ function forcedWorkers(): number | undefined {
   return workers;
 }
 
+/** What workerData.role says in a synthesis worker (see isSynthWorker). */
+const WORKER_ROLE = 'gitops-synth-worker';
+
+/**
+ * The script a worker starts from: run from TypeScript (tsx, jest), a .js entry that registers
+ * tsx; run from the bundle npm run synth builds (scripts/synth.js), the bundle itself, whose
+ * main.ts sees isSynthWorker() and runs the worker body.
+ */
+const WORKER_ENTRY = __filename.endsWith('.ts') ? join(__dirname, 'parallel-worker.js') : __filename;
+
+/** Whether this thread is a synthesis worker started by WorkerPool. */
+export function isSynthWorker(): boolean {
+  return !isMainThread && (workerData as { role?: unknown } | null)?.role === WORKER_ROLE;
+}
+
 /** Worker threads, started and loading their modules, waiting for the pairs to build. */
 export class WorkerPool {
   readonly workers: Worker[] = [];
@@ -119,8 +134,8 @@ export class WorkerPool {
   constructor(count: number) {
     for (let w = 0; w < count; w++) {
       const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(join(__dirname, 'parallel-worker.js'), {
-        workerData: { port: port2 },
+      const worker = new Worker(WORKER_ENTRY, {
+        workerData: { port: port2, role: WORKER_ROLE },
         transferList: [port2],
         // The entry registers tsx itself; inheriting the parent's loader flags would load it twice.
         execArgv: [],
@@ -170,15 +185,18 @@ export function buildTreeAuto(specs: LoadedSpecs, platformFile: string, pool?: W
   return { tree, objects: tree.size };
 }
 
-/** buildTreeAuto into any sink (see TreeSink); closes `pool`. */
-export function buildAutoInto(specs: LoadedSpecs, platformFile: string, sink: TreeSink, pool?: WorkerPool): void {
+/**
+ * buildTreeAuto into any sink (see TreeSink); closes `pool`. GITOPS_SYNTH_MAIN_BUILDS=0 leaves
+ * every pair to the workers (tests use it to prove the workers of the bundle build).
+ */
+export function buildAutoInto(specs: LoadedSpecs, platformFile: string, sink: TreeSink, pool?: WorkerPool): BuildStats {
   try {
     const forced = forcedWorkers();
     if (forced === 0 || (forced === undefined && (pairCount(specs) < PARALLEL_MIN_PAIRS || availableParallelism() < 2))) {
       buildInto(specs, platformFile, sink);
-      return;
+      return { workers: 0, pairsOnMainThread: pairCount(specs), pairsOnWorkers: 0 };
     }
-    buildParallelInto(specs, platformFile, sink, { workers: forced, pool });
+    return buildParallelInto(specs, platformFile, sink, { workers: forced, pool, mainThreadBuilds: process.env.GITOPS_SYNTH_MAIN_BUILDS !== '0' });
   } finally {
     pool?.close();
   }
