@@ -3,7 +3,7 @@
  * .cache/synth/, rebuilt when a file that went into it changes.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './support/manifests';
@@ -48,12 +48,32 @@ describe('on a copy of the code', () => {
   const bundle = () => join(dir, '.cache', 'synth', 'main.js');
   const edit = (file: string, change: (text: string) => string) => writeFileSync(join(dir, file), change(readFileSync(join(dir, file), 'utf8')));
 
-  test('the first run builds the bundle and the next reuses it untouched', () => {
+  const codeCache = () => {
+    const files = readdirSync(join(dir, '.cache', 'synth')).filter((f) => f.endsWith('.v8-cache'));
+    expect(files).toHaveLength(1);
+    return join(dir, '.cache', 'synth', files[0]);
+  };
+
+  test('the first run builds the bundle and its code cache; the next reuses both untouched', () => {
     expect(synth(['--check']).status).toBe(0);
     const built = statSync(bundle());
+    const cached = statSync(codeCache());
     expect(synth(['--check']).status).toBe(0);
     expect(statSync(bundle()).mtimeMs).toBe(built.mtimeMs);
     expect(statSync(bundle()).ino).toBe(built.ino);
+    // A cache V8 rejected would have been written again.
+    expect(statSync(codeCache()).ino).toBe(cached.ino);
+  });
+
+  test('a code cache V8 rejects is made again, and the output is unchanged', () => {
+    const file = codeCache();
+    const text = readFileSync(file);
+    const key = text.subarray(0, text.indexOf(10) + 1);
+    writeFileSync(file, Buffer.concat([key, Buffer.alloc(4096, 7)]));
+    const r = synth(['--check']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readFileSync(codeCache()).length).toBeGreaterThan(4096 + key.length);
   });
 
   test('a changed source file rebuilds the bundle, and the output follows the change', () => {

@@ -115,11 +115,12 @@ function forcedWorkers(): number | undefined {
 const WORKER_ROLE = 'gitops-synth-worker';
 
 /**
- * The script a worker starts from: run from TypeScript (tsx, jest), a .js entry that registers
- * tsx; run from the bundle npm run synth builds (scripts/synth.js), the bundle itself, whose
- * main.ts sees isSynthWorker() and runs the worker body.
+ * The script a worker starts from. Run from TypeScript (tsx, jest): a .js entry that registers
+ * tsx. Run from the bundle npm run synth builds: the script that loaded the bundle
+ * (scripts/synth.js, which gives it V8's code cache), or the bundle itself when it was run
+ * directly; either way main.ts then sees isSynthWorker() and runs the worker body.
  */
-const WORKER_ENTRY = __filename.endsWith('.ts') ? join(__dirname, 'parallel-worker.js') : __filename;
+const WORKER_ENTRY = __filename.endsWith('.ts') ? join(__dirname, 'parallel-worker.js') : (require.main?.filename ?? __filename);
 
 /** Whether this thread is a synthesis worker started by WorkerPool. */
 export function isSynthWorker(): boolean {
