@@ -31,8 +31,14 @@ const ENTRY = 'main.ts';
 const CACHE = join(ROOT, '.cache', 'synth');
 const BUNDLE = join(CACHE, 'main.js');
 const MANIFEST = join(CACHE, 'main.json');
-/** V8 accepts a code cache only under the flags it was made with: one file per set of Node flags. */
-const CODE_CACHE = join(CACHE, `main.js.${createHash('sha256').update(process.execArgv.join(' ')).digest('hex').slice(0, 12)}.v8-cache`);
+/**
+ * V8 accepts a code cache only under the flags it was made with: one file per set of Node
+ * flags. Worker threads run under the process's flags but see no execArgv, so they are told
+ * the main thread's file through the environment they inherit.
+ */
+const CODE_CACHE_ENV = 'GITOPS_SYNTH_CODE_CACHE';
+const CODE_CACHE = (!isMainThread && process.env[CODE_CACHE_ENV]) ||
+  join(CACHE, `main.js.${createHash('sha256').update(process.execArgv.join(' ')).digest('hex').slice(0, 12)}.v8-cache`);
 /** Packages left out of the bundle, loaded from node_modules at run time. */
 const EXTERNAL = ['re2-wasm'];
 /** Files that are not inputs of the bundle but change what esbuild makes of them. */
@@ -112,8 +118,9 @@ function build() {
  * one for exactly this bundle; the main thread saves one at exit when there was none.
  */
 function run() {
-  const source = readFileSync(BUNDLE, 'utf8');
-  const key = Buffer.from(`${createHash('sha256').update(source).digest('hex')}\n`);
+  const bytes = readFileSync(BUNDLE);
+  const key = Buffer.from(`${createHash('sha1').update(bytes).digest('hex')}\n`);
+  const source = bytes.toString('utf8');
   /** @type {Buffer | undefined} */
   let cachedData;
   try {
@@ -134,6 +141,7 @@ function run() {
       }
     });
   }
+  if (isMainThread) process.env[CODE_CACHE_ENV] = CODE_CACHE;
   const module = { exports: {}, id: BUNDLE, filename: BUNDLE, loaded: false };
   script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, CACHE);
 }
