@@ -151,9 +151,11 @@ function run() {
 if (isMainThread && !isFresh()) {
   try {
     build();
-  } catch {
-    // esbuild has printed what does not compile, with file and line.
-    process.stderr.write(`npm run synth: ${ENTRY} could not be bundled (see the errors above); nothing was written.\n`);
+  } catch (e) {
+    // esbuild has printed what does not compile, with file and line; anything else is said here.
+    const compileErrors = Array.isArray(/** @type {{ errors?: unknown }} */ (e).errors);
+    const why = compileErrors ? 'see the errors above' : `${/** @type {Error} */ (e).message}`;
+    process.stderr.write(`npm run synth: ${ENTRY} could not be bundled into ${relative(process.cwd(), CACHE) || '.'} (${why}); nothing was written.\n`);
     process.exit(1);
   }
 }

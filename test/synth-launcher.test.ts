@@ -84,7 +84,7 @@ describe('on a copy of the code', () => {
     expect(readFileSync(bundle(), 'utf8')).toContain('# Generated (edited) by gitops-synth from');
   });
 
-  test('a source that does not compile stops synth with the file and line, exit 1, nothing written', () => {
+  test('fails if a source does not compile, naming the file and line and writing nothing', () => {
     edit('src/synth/serialize.ts', (t) => t.replace('export function manifestYaml(', 'export function manifestYaml(('));
     const before = readFileSync(join(dir, 'dist', 'production', 'magnetiq', 'deployment-magnetiq-backend.yaml'), 'utf8');
     const r = synth([]);
