@@ -10,7 +10,7 @@
  * - baseline: npx ts-node bench/baseline-app.ts DIR (one cdk8s App, type-checked by ts-node
  *             with the tsconfig of `cdk8s init typescript-app`), skipped where the growth
  *             measured so far says it would pass 120 s.
- * Below N=1000 each measurement is taken 3 times and the median run stands (see REPEATS).
+ * Below N=1000 the two sides run in turn, 3 times each, and the median run stands (see REPEATS).
  * Then the whole repository (apps/): `npm run synth` against `cdk8s synth` running the
  * baseline app, and the only-changed-files writer (a re-run touches nothing; one changed spec
  * rewrites only its own files).
@@ -171,19 +171,30 @@ interface Row {
   readonly baselineNote?: string;
 }
 
-/**
- * Takes a measurement `times` times, stopping at the first run that fails or is stopped; the
- * run with the median wall time stands for all (its CPU time and memory too).
- */
-function repeat(times: number, run: () => Run): Measured {
-  const runs: Run[] = [];
-  for (let i = 0; i < times; i++) {
-    const r = run();
-    runs.push(r);
-    if (!r.ok || r.killed) return { ...r, walls: runs.map((x) => x.wallS) };
-  }
+/** The run with the median wall time stands for all (its CPU time and memory too); a failed or stopped run stands instead. */
+function median(runs: readonly Run[]): Measured {
+  const walls = runs.map((r) => r.wallS);
+  const bad = runs.find((r) => !r.ok || r.killed);
+  if (bad !== undefined) return { ...bad, walls };
   const sorted = [...runs].sort((a, b) => a.wallS - b.wallS);
-  return { ...sorted[Math.floor((sorted.length - 1) / 2)], walls: runs.map((x) => x.wallS) };
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)], walls };
+}
+
+/**
+ * Takes measurements `a` and `b` in turn, `times` times each, so that both sample the same
+ * stretch of a shared machine's load; `b` stops at its first failed or stopped run, `a` at its
+ * first failed one.
+ */
+function alternate(times: number, a: () => Run, b?: () => Run): [Measured, Measured | undefined] {
+  const as: Run[] = [];
+  const bs: Run[] = [];
+  for (let i = 0; i < times; i++) {
+    const ra = a();
+    as.push(ra);
+    if (!ra.ok) break;
+    if (b !== undefined && bs.every((r) => r.ok && !r.killed)) bs.push(b());
+  }
+  return [median(as), b === undefined ? undefined : median(bs)];
 }
 
 /** Median wall time, with the range when there were several runs. */
@@ -228,16 +239,17 @@ function main(): void {
     const pairs = n * ENVIRONMENTS;
 
     const outOurs = join(OUT, `ours-${n}`);
+    const outBase = join(OUT, `baseline-${n}`);
     // Every run writes into an empty folder (a re-run would find its files in place).
-    const ours = repeat(n >= 1000 ? 1 : REPEATS, () => {
+    const oursOnce = () => {
       rmSync(outOurs, { recursive: true, force: true });
       return measure(SYNTH_CMD, [...SYNTH, '--apps', apps, '--out', outOurs, '--quiet']);
-    });
-    if (!ours.ok) fail(`ours at N=${n}`, ours);
-    const oursRow = { ...ours, files: countFiles(outOurs) };
-    log(`N=${n}: ours ${fmtWall(ours)} s, ${oursRow.files} files, ${fmtMiB(ours.maxRssMiB)} MiB`);
+    };
+    const baselineOnce = () => {
+      rmSync(outBase, { recursive: true, force: true });
+      return measure('npx', ['ts-node', 'bench/baseline-app.ts', apps], { ...tsNodeEnv, CDK8S_OUTDIR: outBase }, BASELINE_LIMIT_S);
+    };
 
-    let baseline: (Measured & { files: number }) | undefined;
     let baselineNote: string | undefined;
     // Linear growth measured between the two previous sizes; with fewer points the run is
     // simply stopped at the limit.
@@ -251,23 +263,23 @@ function main(): void {
     } else if (estimate !== undefined && estimate > BASELINE_LIMIT_S) {
       baselineNote = `skipped (estimated > ${BASELINE_LIMIT_S} s)`;
       log(`N=${n}: baseline ${baselineNote}: ~${estimate.toFixed(0)} s`);
-    } else {
-      const outBase = join(OUT, `baseline-${n}`);
-      const r = repeat(REPEATS, () => {
-        rmSync(outBase, { recursive: true, force: true });
-        return measure('npx', ['ts-node', 'bench/baseline-app.ts', apps], { ...tsNodeEnv, CDK8S_OUTDIR: outBase }, BASELINE_LIMIT_S);
-      });
-      if (r.killed) {
-        baselineNote = `stopped at ${BASELINE_LIMIT_S} s`;
-        log(`N=${n}: baseline ${baselineNote}`);
-      } else {
-        if (!r.ok) fail(`baseline at N=${n}`, r);
-        baseline = { ...r, files: countFiles(outBase) };
-        baselinePoints.push({ n, wallS: r.wallS });
-        log(`N=${n}: baseline ${fmtWall(r)} s, ${baseline.files} files, ${fmtMiB(r.maxRssMiB)} MiB`);
-      }
-      rmSync(outBase, { recursive: true, force: true });
     }
+    const [ours, base] = alternate(n >= 1000 ? 1 : REPEATS, oursOnce, baselineNote === undefined ? baselineOnce : undefined);
+    if (!ours.ok) fail(`ours at N=${n}`, ours);
+    const oursRow = { ...ours, files: countFiles(outOurs) };
+    log(`N=${n}: ours ${fmtWall(ours)} s, ${oursRow.files} files, ${fmtMiB(ours.maxRssMiB)} MiB`);
+
+    let baseline: (Measured & { files: number }) | undefined;
+    if (base?.killed) {
+      baselineNote = `stopped at ${BASELINE_LIMIT_S} s`;
+      log(`N=${n}: baseline ${baselineNote}`);
+    } else if (base !== undefined) {
+      if (!base.ok) fail(`baseline at N=${n}`, base);
+      baseline = { ...base, files: countFiles(outBase) };
+      baselinePoints.push({ n, wallS: base.wallS });
+      log(`N=${n}: baseline ${fmtWall(base)} s, ${baseline.files} files, ${fmtMiB(base.maxRssMiB)} MiB`);
+    }
+    rmSync(outBase, { recursive: true, force: true });
     rows.push({ n, pairs, ours: oursRow, baseline, baselineNote });
     if (n !== 100) rmSync(outOurs, { recursive: true, force: true });
   }
@@ -301,15 +313,18 @@ function main(): void {
   // The whole repository: npm run synth against cdk8s synth with the ts-node baseline app.
   const repoOurs = join(OUT, 'repo-ours');
   const repoBase = join(OUT, 'repo-baseline');
-  const repoOursRun = repeat(REPEATS, () => {
-    rmSync(repoOurs, { recursive: true, force: true });
-    return measure('npm', ['run', '--silent', 'synth', '--', '--out', repoOurs, '--quiet']);
-  });
+  const [repoOursRun, repoBaseRun] = alternate(
+    REPEATS,
+    () => {
+      rmSync(repoOurs, { recursive: true, force: true });
+      return measure('npm', ['run', '--silent', 'synth', '--', '--out', repoOurs, '--quiet']);
+    },
+    () => {
+      rmSync(repoBase, { recursive: true, force: true });
+      return measure(CDK8S, ['synth', '--no-check-upgrade', '--app', 'npx ts-node bench/baseline-app.ts apps', '--output', repoBase], tsNodeEnv);
+    },
+  ) as [Measured, Measured];
   if (!repoOursRun.ok) fail('npm run synth', repoOursRun);
-  const repoBaseRun = repeat(REPEATS, () => {
-    rmSync(repoBase, { recursive: true, force: true });
-    return measure(CDK8S, ['synth', '--no-check-upgrade', '--app', 'npx ts-node bench/baseline-app.ts apps', '--output', repoBase], tsNodeEnv);
-  });
   if (!repoBaseRun.ok) fail('cdk8s synth (baseline)', repoBaseRun);
   const repoOursFiles = countFiles(repoOurs);
   const repoBaseFiles = countFiles(repoBase);
@@ -327,7 +342,7 @@ function main(): void {
   lines.push(`Ours: \`${SYNTH_SCRIPT} --apps DIR --out TMP --quiet\` (main.ts from the esbuild bundle scripts/synth.js keeps in .cache/synth/; validates every object, writes one file per object plus the Argo CD folders). ` +
     'Baseline: `npx ts-node bench/baseline-app.ts DIR`, all charts in one cdk8s `App`, type-checked by ts-node with the `cdk8s init typescript-app` tsconfig ' +
     '(lib ES2022, esModuleInterop); it neither validates objects nor builds the Argo CD folders. Wall time includes start-up; peak RSS is the whole process, worker threads included. ' +
-    `Below N=1000 and for the whole repository each side ran ${REPEATS} times in a row: wall time is the median with the range in brackets, and CPU time and memory are those of the median run; N=1000 ran once.`, '');
+    `Below N=1000 and for the whole repository the two sides ran in turn, ${REPEATS} times each: wall time is the median with the range in brackets, and CPU time and memory are those of the median run; N=1000 ran once.`, '');
   lines.push('| N systems | pairs | ours wall (s) | ours CPU (s) | ours files | ours objects/s | ours peak RSS (MiB) | baseline wall (s) | baseline CPU (s) | baseline files | baseline peak RSS (MiB) | speedup |');
   lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {

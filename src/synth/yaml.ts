@@ -52,13 +52,18 @@ function isScalar(v: unknown): v is string | number | boolean | null {
 }
 
 function isEmpty(v: unknown): boolean {
-  return Array.isArray(v) ? v.length === 0 : Object.keys(v as object).length === 0;
+  if (Array.isArray(v)) return v.length === 0;
+  // for...in over a JSON object: its own keys, without building a list of them.
+  for (const _ in v as object) return false;
+  return true;
 }
 
 /** Lines of a mapping whose keys start at `indent` spaces (the first line's prefix is the caller's). */
 function mapping(obj: Record<string, unknown>, indent: string, out: string[], first: string): void {
   let prefix = first;
-  for (const [key, value] of Object.entries(obj)) {
+  // for...in rather than Object.entries: no array per entry (synthesized objects are plain JSON).
+  for (const key in obj) {
+    const value = obj[key];
     if (value === undefined) continue;
     const k = keyScalar(key);
     if (isScalar(value)) out.push(`${prefix}${k}: ${valueScalar(value, indent)}`);
