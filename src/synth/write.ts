@@ -95,13 +95,14 @@ export class StagedWriter implements TreeSink {
   set(path: string, content: string): this {
     if (this.paths.has(path)) throw new Error(`${path} was staged twice`);
     this.paths.add(path);
-    const target = join(this.staging, path);
-    const dir = dirname(target);
+    // Tree paths are relative POSIX paths built by synth, so plain concatenation is a join.
+    const target = `${this.staging}/${path}`;
+    const dir = target.slice(0, target.lastIndexOf('/'));
     if (!this.dirs.has(dir)) {
       mkdirSync(dir, { recursive: true });
       this.dirs.add(dir);
     }
-    const source = join(this.outDir, path);
+    const source = `${this.outDir}/${path}`;
     const current = this.existing.has(path) ? readIfFile(source) : undefined;
     if (current === content) linkSync(source, target);
     else {

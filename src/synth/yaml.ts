@@ -34,17 +34,28 @@ function scalar(value: string | number | boolean | null): string {
 }
 
 /**
- * A value scalar whose continuation lines (those of a block scalar) stand `indent` deeper
- * than at the top level; empty lines stay empty, as js-yaml writes them.
+ * A value scalar whose continuation lines (those of a block scalar, the only styled text that
+ * starts with | or >) stand `indent` deeper than at the top level; empty lines stay empty, as
+ * js-yaml writes them.
  */
 function valueScalar(value: string | number | boolean | null, indent: string): string {
   const text = scalar(value);
-  return indent === '' || typeof value !== 'string' || !text.includes('\n') ? text : text.replace(/\n(?!\n|$)/g, `\n${indent}`);
+  if (indent === '' || typeof value !== 'string') return text;
+  const first = text.charCodeAt(0);
+  return first === 124 /* | */ || first === 62 /* > */ ? text.replace(/\n(?!\n|$)/g, `\n${indent}`) : text;
 }
 
+/** `key: ` as js-yaml writes it, by key. */
+const keyCache = new Map<string, string>();
+
 function keyScalar(key: string): string {
-  if (key.length > MAX_IMPLICIT_KEY || key.includes('\n')) throw new Unsupported();
-  return scalar(key);
+  let text = keyCache.get(key);
+  if (text === undefined) {
+    if (key.length > MAX_IMPLICIT_KEY || key.includes('\n')) throw new Unsupported();
+    text = `${scalar(key)}:`;
+    if (keyCache.size < MAX_CACHED) keyCache.set(key, text);
+  }
+  return text;
 }
 
 function isScalar(v: unknown): v is string | number | boolean | null {
@@ -66,14 +77,14 @@ function mapping(obj: Record<string, unknown>, indent: string, out: string[], fi
     const value = obj[key];
     if (value === undefined) continue;
     const k = keyScalar(key);
-    if (isScalar(value)) out.push(`${prefix}${k}: ${valueScalar(value, indent)}`);
+    if (isScalar(value)) out.push(`${prefix}${k} ${valueScalar(value, indent)}`);
     else if (typeof value !== 'object') throw new Unsupported();
-    else if (isEmpty(value)) out.push(`${prefix}${k}: ${Array.isArray(value) ? '[]' : '{}'}`);
+    else if (isEmpty(value)) out.push(`${prefix}${k} ${Array.isArray(value) ? '[]' : '{}'}`);
     else if (Array.isArray(value)) {
-      out.push(`${prefix}${k}:`);
+      out.push(`${prefix}${k}`);
       sequence(value, `${indent}  `, out);
     } else {
-      out.push(`${prefix}${k}:`);
+      out.push(`${prefix}${k}`);
       mapping(value as Record<string, unknown>, `${indent}  `, out, `${indent}  `);
     }
     prefix = indent;
