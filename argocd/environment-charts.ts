@@ -6,7 +6,7 @@
  *   cluster (namespaces, projects, the root Application, the Application health check);
  *   `kubectl apply --server-side -f dist/<env>/bootstrap/` is the equivalent without Node.
  */
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import * as k8s from '../imports/kube';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { namespaceMetadata } from '../charts/namespace';

@@ -3,7 +3,7 @@
  * Its Deployment leaves out spec.replicas, and the Argo CD Application ignores
  * /spec/replicas as a safety net.
  */
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import * as k8s from '../imports/kube';
 import { Construct } from 'constructs';
 import { DEFAULTS, SystemContext } from '../src/model/context';
 import type { Autoscaling as AutoscalingSpec } from '../src/spec/app-spec.generated';

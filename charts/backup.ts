@@ -7,7 +7,7 @@
  * - postgres: pg_dump, gzip-compressed and tested with gzip -t.
  * - volume: a gzip-compressed tar of a volume (media files).
  */
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import * as k8s from '../imports/kube';
 import { Construct } from 'constructs';
 import { DEFAULTS, SystemContext } from '../src/model/context';
 import { names, selectorLabels, workloadLabels } from '../src/model/names';

@@ -2,7 +2,7 @@
  * Non-secret settings as a ConfigMap that components read with envFrom or per key, and the
  * spec's configFiles as a second ConfigMap that components mount read-only.
  */
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import * as k8s from '../imports/kube';
 import { Construct } from 'constructs';
 import type { SystemContext } from '../src/model/context';
 import { names } from '../src/model/names';

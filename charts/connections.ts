@@ -3,7 +3,7 @@
  * at the in-cluster StatefulSet (password from the secret, URL composed by Kubernetes'
  * $(VAR) expansion) or, for managed services, the URL itself from the secret.
  */
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import * as k8s from '../imports/kube';
 import { cacheMode, databaseMode, SystemContext } from '../src/model/context';
 import { names } from '../src/model/names';
 

@@ -3,7 +3,7 @@
  * volumeClaimTemplate (kept when the StatefulSet goes), a headless Service, probes, non-root
  * identities and read-only root filesystems. Managed services deploy nothing here.
  */
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import * as k8s from '../imports/kube';
 import { Construct } from 'constructs';
 import { DEFAULTS, SystemContext } from '../src/model/context';
 import { POSTGRES, REDIS } from '../src/model/flows';
@@ -87,7 +87,7 @@ class SingleInstanceStatefulSet extends Construct {
             spec: {
               accessModes: ['ReadWriteOnce'],
               storageClassName: ctx.platform.storageClassName,
-              resources: { requests: { storage: k8s.Quantity.fromString(p.storage) } },
+              resources: { requests: { storage: p.storage } },
             },
           },
         ],

@@ -4,7 +4,7 @@
  * replica count would block every drain (kube-linter pdb-min-available, Polaris
  * pdbDisruptionsIsZero), and a singleton has to move during a drain anyway.
  */
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import * as k8s from '../imports/kube';
 import { Construct } from 'constructs';
 import type { SystemContext } from '../src/model/context';
 import { names, selectorLabels } from '../src/model/names';
@@ -23,7 +23,7 @@ export class DisruptionBudget extends Construct {
     new k8s.KubePodDisruptionBudget(this, 'pdb', {
       metadata: objectMeta(ctx, names.component(ctx, props.workload), WAVE.workload),
       spec: {
-        maxUnavailable: k8s.IntOrString.fromNumber(1),
+        maxUnavailable: 1,
         // A crash-looping pod must not block a node drain (kube-linter pdb-unhealthy-pod-eviction-policy).
         unhealthyPodEvictionPolicy: 'AlwaysAllow',
         selector: { matchLabels: selectorLabels(ctx, props.workload) },

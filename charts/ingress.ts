@@ -5,7 +5,7 @@
  * rate-limit annotations per Ingress object.
  * @see https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/
  */
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import * as k8s from '../imports/kube';
 import { Construct } from 'constructs';
 import { DEFAULTS, SystemContext } from '../src/model/context';
 import { names } from '../src/model/names';

@@ -6,7 +6,7 @@
  * BeforeHookCreation deletes the previous run, so the fixed name is recreated on every sync.
  * @see https://argo-cd.readthedocs.io/en/stable/user-guide/resource_hooks/
  */
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import * as k8s from '../imports/kube';
 import { Construct } from 'constructs';
 import { DEFAULTS, SystemContext } from '../src/model/context';
 import { MIGRATE } from '../src/model/flows';

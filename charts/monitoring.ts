@@ -4,7 +4,7 @@
  * by its label.
  * @see https://prometheus-operator.dev/docs/api-reference/api/
  */
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import * as k8s from '../imports/kube';
 import { Construct } from 'constructs';
 import { PrometheusRule, ServiceMonitor } from '../imports/prometheus-operator';
 import { componentsOf, SystemContext } from '../src/model/context';

@@ -3,7 +3,7 @@
  * (enforce, audit and warn), so the API server rejects any pod that is not hardened.
  * @see https://kubernetes.io/docs/concepts/security/pod-security-admission/
  */
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import * as k8s from '../imports/kube';
 import { Construct } from 'constructs';
 import type { SystemContext } from '../src/model/context';
 import { systemLabels } from '../src/model/names';

@@ -4,7 +4,7 @@
  * with both directions is also what Polaris counts as covering a pod.
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import * as k8s from '../imports/kube';
 import { Construct } from 'constructs';
 import type { SystemContext } from '../src/model/context';
 import { allWorkloads, Flow, Peer, systemFlows } from '../src/model/flows';
@@ -63,7 +63,7 @@ function rules(ctx: SystemContext, flows: Flow[], peerOf: (f: Flow) => Peer): Ar
       peer: peerSelector(ctx, peer),
       ports: [...ports].sort().map((p) => {
         const [protocol, port] = p.split('/');
-        return { protocol, port: k8s.IntOrString.fromNumber(Number(port)) };
+        return { protocol: protocol as k8s.NetworkPolicyPort['protocol'], port: Number(port) };
       }),
     }));
 }

@@ -3,7 +3,7 @@
  * Applications may own one object): the Longhorn StorageClass, the Longhorn RecurringJob of
  * the daily backup group, and the cert-manager ClusterIssuer.
  */
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import * as k8s from '../imports/kube';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterIssuer } from '../imports/cert-manager';

@@ -2,7 +2,7 @@
  * Pod and container pieces every workload shares: the restricted Pod Security context, a
  * read-only root filesystem with emptyDir for the paths an app writes, probes and resources.
  */
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import * as k8s from '../imports/kube';
 import type { Probe, Resources } from '../src/spec/app-spec.generated';
 
 /** Identity a pod runs as. */
@@ -52,7 +52,7 @@ export function scratchVolumeName(path: string): string {
 export function scratchVolumes(paths: readonly string[]): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
   const sorted = [...paths].sort();
   return {
-    volumes: sorted.map((p) => ({ name: scratchVolumeName(p), emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } })),
+    volumes: sorted.map((p) => ({ name: scratchVolumeName(p), emptyDir: { sizeLimit: '1Gi' } })),
     mounts: sorted.map((p) => ({ name: scratchVolumeName(p), mountPath: p })),
   };
 }
@@ -62,11 +62,10 @@ export function scratchVolumes(paths: readonly string[]): { volumes: k8s.Volume[
  * space counts against it), so a runaway log or temp file evicts one pod, not its neighbours.
  */
 export function resources(r: Resources): k8s.ResourceRequirements {
-  const q = (v: string) => k8s.Quantity.fromString(v);
-  const limits: Record<string, k8s.Quantity> = { memory: q(r.limits.memory), 'ephemeral-storage': q(EPHEMERAL_STORAGE.limit) };
-  if (r.limits.cpu !== undefined) limits.cpu = q(r.limits.cpu);
+  const limits: Record<string, string> = { memory: r.limits.memory, 'ephemeral-storage': EPHEMERAL_STORAGE.limit };
+  if (r.limits.cpu !== undefined) limits.cpu = r.limits.cpu;
   return {
-    requests: { cpu: q(r.requests.cpu), memory: q(r.requests.memory), 'ephemeral-storage': q(EPHEMERAL_STORAGE.request) },
+    requests: { cpu: r.requests.cpu, memory: r.requests.memory, 'ephemeral-storage': EPHEMERAL_STORAGE.request },
     limits,
   };
 }
@@ -82,8 +81,8 @@ export function probe(p: Probe): k8s.Probe {
     timeoutSeconds: p.timeoutSeconds,
     failureThreshold: p.failureThreshold,
   };
-  if (p.path !== undefined) return { httpGet: { path: p.path, port: k8s.IntOrString.fromString('http') }, ...timing };
-  if (p.tcp === true) return { tcpSocket: { port: k8s.IntOrString.fromString('http') }, ...timing };
+  if (p.path !== undefined) return { httpGet: { path: p.path, port: 'http' }, ...timing };
+  if (p.tcp === true) return { tcpSocket: { port: 'http' }, ...timing };
   return { exec: { command: p.command }, ...timing };
 }
 

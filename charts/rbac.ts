@@ -2,7 +2,7 @@
  * One ServiceAccount per workload, with its token not mounted. No workload of a web system
  * needs the Kubernetes API, so none gets a Role: least privilege is no privilege.
  */
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import * as k8s from '../imports/kube';
 import { Construct } from 'constructs';
 import type { SystemContext } from '../src/model/context';
 import { objectMeta, WAVE } from './meta';

@@ -1,5 +1,5 @@
 /** A ClusterIP Service in front of a web component, on the container's named port. */
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import * as k8s from '../imports/kube';
 import { Construct } from 'constructs';
 import type { SystemContext } from '../src/model/context';
 import { selectorLabels, systemLabels } from '../src/model/names';
@@ -29,9 +29,9 @@ export class Service extends Construct {
       }),
       spec: {
         type: 'ClusterIP',
-        clusterIp: props.headless ? 'None' : undefined,
+        clusterIP: props.headless ? 'None' : undefined,
         selector: selectorLabels(ctx, props.workload),
-        ports: [{ name: 'http', port: props.port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+        ports: [{ name: 'http', port: props.port, targetPort: 'http', protocol: 'TCP' }],
       },
     });
   }

@@ -2,7 +2,7 @@
  * The system's PersistentVolumeClaims on the platform's Longhorn StorageClass. Argo CD never
  * prunes or deletes them (Prune=false, Delete=false): losing an app must not lose its data.
  */
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import * as k8s from '../imports/kube';
 import { Construct } from 'constructs';
 import { DEFAULTS, SystemContext } from '../src/model/context';
 import { names } from '../src/model/names';
@@ -33,7 +33,7 @@ export class VolumeClaim extends Construct {
       spec: {
         accessModes: [props.accessMode ?? DEFAULTS.volumeAccessMode],
         storageClassName: ctx.platform.storageClassName,
-        resources: { requests: { storage: k8s.Quantity.fromString(props.size) } },
+        resources: { requests: { storage: props.size } },
       },
     });
   }

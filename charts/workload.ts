@@ -3,7 +3,7 @@
  * restricted security context, probes, resources, config and secrets, volumes, anti-affinity
  * for replicated pods, and the single-writer rule (Recreate, one replica) for singletons.
  */
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import * as k8s from '../imports/kube';
 import { Construct } from 'constructs';
 import { DEFAULTS, isSingleton, SystemContext } from '../src/model/context';
 import { names, selectorLabels, workloadLabels } from '../src/model/names';
@@ -131,7 +131,7 @@ export class Workload extends Construct {
         // A singleton never runs twice: the old pod stops before the new one starts.
         strategy: singleton
           ? { type: 'Recreate' }
-          : { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+          : { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
         template: {
           metadata: { labels: this.podLabels },
           spec: {
