@@ -57,7 +57,6 @@ export type KubeProps<T> = { readonly metadata: ApiObjectMetadata } & Omit<T, 'a
 /** The ApiObject class of one built-in kind. */
 function kubeKind<T extends { apiVersion: string; kind: string }>(apiVersion: T['apiVersion'], kind: T['kind']) {
   return class extends ApiObject {
-    static readonly GVK = { apiVersion, kind };
     constructor(scope: Construct, id: string, props: KubeProps<T>) {
       super(scope, id, { apiVersion, kind, ...props });
     }
