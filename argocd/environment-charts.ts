@@ -74,7 +74,7 @@ export class AppsChart extends Chart {
     new PlatformApplication(this, 'platform', { platform: props.platform });
     for (const s of props.systems) {
       const autoscaledDeployments = s.manifests
-        .filter((m) => m.kind === 'HorizontalPodAutoscaler')
+        .filter((m) => m.kind === 'HorizontalPodAutoscaler' || m.kind === 'ScaledObject')
         .map((m) => (m as unknown as { spec: { scaleTargetRef: { name: string } } }).spec.scaleTargetRef.name)
         .sort();
       new SystemApplication(this, s.ctx.system, {

@@ -7,7 +7,7 @@ import * as k8s from '../imports/kube';
 import { Construct } from 'constructs';
 import { DEFAULTS, SystemContext } from '../src/model/context';
 import { POSTGRES, REDIS } from '../src/model/flows';
-import { names, selectorLabels, workloadLabels } from '../src/model/names';
+import { names, PRIORITY_CLASS, selectorLabels, workloadLabels } from '../src/model/names';
 import type { Resources } from '../src/spec/app-spec.generated';
 import { POSTGRES_PORT, postgresDatabase, REDIS_PORT } from './connections';
 import { objectMeta, WAVE } from './meta';
@@ -59,6 +59,8 @@ class SingleInstanceStatefulSet extends Construct {
           metadata: { labels: workloadLabels(ctx, p.workload) },
           spec: {
             serviceAccountName: name,
+            // Databases are evicted last (charts/priority-class.ts).
+            priorityClassName: PRIORITY_CLASS,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             securityContext: podSecurityContext(id_),

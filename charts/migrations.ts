@@ -3,7 +3,9 @@
  * secrets before any workload rolls. It is a Sync hook in the wave after config, secrets and
  * database and before workloads, not a PreSync hook: PreSync runs before the namespace's
  * Secret and database exist, so on a fresh environment it could never succeed.
- * BeforeHookCreation deletes the previous run, so the fixed name is recreated on every sync.
+ * BeforeHookCreation deletes the previous run, so the fixed name is recreated on every sync;
+ * HookSucceeded deletes a successful run at once, and a failed one (kept for its logs) goes
+ * after MIGRATION_TTL_SECONDS, so no finished pod lingers with the secrets in its environment.
  * @see https://argo-cd.readthedocs.io/en/stable/user-guide/resource_hooks/
  */
 import * as k8s from '../imports/kube';
@@ -14,12 +16,16 @@ import { names, workloadLabels } from '../src/model/names';
 import type { Migrations as MigrationsSpec } from '../src/spec/app-spec.generated';
 import { objectMeta, WAVE } from './meta';
 import { podSecurityContext } from './pod';
+import { imagePullSecrets } from './pod-secrets';
 import { componentContainer, componentVolumes } from './workload';
 
 export const HOOK_ANNOTATIONS = {
   'argocd.argoproj.io/hook': 'Sync',
-  'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+  'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation,HookSucceeded',
 } as const;
+
+/** How long a failed migration Job and its pod stay for inspection. */
+export const MIGRATION_TTL_SECONDS = 86400;
 
 export interface MigrationsProps {
   readonly ctx: SystemContext;
@@ -39,11 +45,13 @@ export class Migrations extends Construct {
       }),
       spec: {
         backoffLimit: 1,
+        ttlSecondsAfterFinished: MIGRATION_TTL_SECONDS,
         activeDeadlineSeconds: m.timeoutSeconds ?? DEFAULTS.migrationTimeoutSeconds,
         template: {
           metadata: { labels: workloadLabels(ctx, MIGRATE) },
           spec: {
             restartPolicy: 'Never',
+            imagePullSecrets: imagePullSecrets(ctx),
             serviceAccountName: names.migration(ctx),
             automountServiceAccountToken: false,
             enableServiceLinks: false,

@@ -32,6 +32,11 @@ export function peerSelector(ctx: SystemContext, peer: Peer): k8s.NetworkPolicyP
         namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ctx.platform.monitoringNamespace } },
         podSelector: { matchLabels: ctx.platform.prometheusPodLabels },
       };
+    case 'keda':
+      return {
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ctx.platform.kedaNamespace } },
+        podSelector: { matchLabels: ctx.platform.kedaOperatorPodLabels },
+      };
     case 'dns':
       // Cluster DNS lives in kube-system; both selectors in one entry mean "these pods there".
       return {

@@ -11,6 +11,7 @@ import { RecurringJob } from '../imports/longhorn';
 import type { ResolvedPlatform } from '../src/model/context';
 import { MANAGED_BY } from '../src/model/names';
 import { SYNC_OPTIONS, SYNC_WAVE } from './meta';
+import { CriticalPriorityClass } from './priority-class';
 
 export const LONGHORN_NAMESPACE = 'longhorn-system';
 
@@ -57,6 +58,7 @@ export class PlatformChart extends Chart {
         labels: { 'recurring-job': p.backupGroup },
       },
     });
+    new CriticalPriorityClass(this, 'priority-class', { labels });
     if (p.certificates !== undefined) {
       new ClusterIssuer(this, 'cluster-issuer', {
         metadata: { name: p.certificates.issuer, labels, annotations: { [SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' } },

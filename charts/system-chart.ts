@@ -12,6 +12,7 @@ import { Autoscaling } from './autoscaling';
 import { Backups } from './backup';
 import { Config } from './config';
 import { PostgresDatabase, RedisCache } from './database';
+import { QueueScaling } from './keda';
 import { DisruptionBudget } from './disruption-budget';
 import { Ingress } from './ingress';
 import { Migrations } from './migrations';
@@ -19,9 +20,11 @@ import { Monitoring } from './monitoring';
 import { Namespace } from './namespace';
 import { NetworkPolicies } from './network-policy';
 import { ServiceAccounts } from './rbac';
+import { RegistrySecret } from './registry-secret';
 import { Secrets } from './secrets';
 import { Service } from './service';
 import { Storage } from './storage';
+import { UserJob } from './user-jobs';
 import { Workload } from './workload';
 
 export interface SystemChartProps {
@@ -48,9 +51,12 @@ export class SystemChart extends Chart {
       if (component.autoscaling !== undefined && !isSingleton(ctx, name)) {
         new Autoscaling(this, `${name}-autoscaling`, { ctx, deployment: names.component(ctx, name), autoscaling: component.autoscaling });
       }
+      if (component.keda !== undefined && !isSingleton(ctx, name)) new QueueScaling(this, `${name}-keda`, { ctx, component: name, keda: component.keda });
     }
     for (const workload of longRunningWorkloads(ctx)) new DisruptionBudget(this, `${workload}-pdb`, { ctx, workload });
     if (ctx.spec.migrations !== undefined) new Migrations(this, 'migrations', { ctx, migrations: ctx.spec.migrations });
+    for (const job of ctx.spec.jobs ?? []) new UserJob(this, `job-${job.name}`, { ctx, job });
+    if (ctx.spec.imagePullSecret !== undefined) new RegistrySecret(this, 'registry-secret', { ctx, pullSecret: ctx.spec.imagePullSecret });
     new Backups(this, 'backups', { ctx });
     new Monitoring(this, 'monitoring', { ctx });
     if (ctx.spec.ingress !== undefined) new Ingress(this, 'ingress', { ctx, ingress: ctx.spec.ingress });

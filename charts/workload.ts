@@ -9,9 +9,13 @@ import { DEFAULTS, isSingleton, SystemContext } from '../src/model/context';
 import { names, selectorLabels, workloadLabels } from '../src/model/names';
 import type { Component } from '../src/spec/app-spec.generated';
 import { CACHE, DATABASE } from '../src/spec/rules';
+import { configHashAnnotations } from './config-hash';
 import { cacheEnv, databaseEnv } from './connections';
+import { initContainers } from './extra-containers';
 import { objectMeta, WAVE } from './meta';
 import { containerSecurityContext, literalEnv, podSecurityContext, probe, resources, scratchVolumes } from './pod';
+import { imagePullSecrets, secretFiles, secretKeyEnv, selectedSecretKeys } from './pod-secrets';
+import { placement } from './placement';
 
 export interface WorkloadProps {
   /** The system in one environment. */
@@ -35,11 +39,7 @@ export function containerEnv(ctx: SystemContext, c: Component): { env: k8s.EnvVa
       for (const key of config) env.push({ name: key, valueFrom: { configMapKeyRef: { name: names.config(ctx), key } } });
     }
   }
-  const secrets = c.secrets ?? 'none';
-  if (secrets === 'all') envFrom.push({ secretRef: { name: names.secret(ctx) } });
-  else if (Array.isArray(secrets)) {
-    for (const key of secrets) env.push({ name: key, valueFrom: { secretKeyRef: { name: names.secret(ctx), key } } });
-  }
+  env.push(...secretKeyEnv(ctx, selectedSecretKeys(ctx, c.secrets)));
   env.push(...literalEnv(c.env));
   const connects = c.connectsTo ?? [];
   if (connects.includes(DATABASE)) env.push(...databaseEnv(ctx));
@@ -59,8 +59,9 @@ export function componentVolumes(ctx: SystemContext, c: Component): { volumes: k
     volumes.push({ name: CONFIG_FILES_VOLUME, configMap: { name: names.configFiles(ctx) } });
     mounts.push({ name: CONFIG_FILES_VOLUME, mountPath: c.configFilesPath, readOnly: true });
   }
+  const files = secretFiles(ctx, c);
   const scratch = scratchVolumes(c.writablePaths ?? DEFAULTS.writablePaths);
-  return { volumes: [...volumes, ...scratch.volumes], mounts: [...mounts, ...scratch.mounts] };
+  return { volumes: [...volumes, ...files.volumes, ...scratch.volumes], mounts: [...mounts, ...files.mounts, ...scratch.mounts] };
 }
 
 /** The main container of a component (also used by its migration Job). */
@@ -107,6 +108,10 @@ export function spreadOverNodes(ctx: SystemContext, workload: string): k8s.Affin
   };
 }
 
+function nonEmpty(r: Record<string, string>): Record<string, string> | undefined {
+  return Object.keys(r).length > 0 ? r : undefined;
+}
+
 export class Workload extends Construct {
   /** Pod labels, for Services, NetworkPolicies and PDBs that select these pods. */
   public readonly podLabels: Record<string, string>;
@@ -115,7 +120,8 @@ export class Workload extends Construct {
     super(scope, id);
     const { ctx, name, component: c } = props;
     const singleton = isSingleton(ctx, name);
-    const autoscaled = c.autoscaling !== undefined;
+    // An HPA, or KEDA's HPA behind a ScaledObject, owns the replica count.
+    const autoscaled = c.autoscaling !== undefined || c.keda !== undefined;
     const replicas = c.replicas ?? DEFAULTS.replicas;
     const id_ = { runAsUser: c.runAsUser ?? DEFAULTS.runAsUser, runAsGroup: c.runAsGroup ?? DEFAULTS.runAsGroup };
     this.podLabels = workloadLabels(ctx, name);
@@ -133,14 +139,17 @@ export class Workload extends Construct {
           ? { type: 'Recreate' }
           : { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
         template: {
-          metadata: { labels: this.podLabels },
+          metadata: { labels: this.podLabels, annotations: nonEmpty(configHashAnnotations(ctx, c)) },
           spec: {
+            ...placement(ctx, name, c, multiple),
+            imagePullSecrets: imagePullSecrets(ctx),
             serviceAccountName: names.component(ctx, name),
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             securityContext: podSecurityContext(id_),
             terminationGracePeriodSeconds: c.terminationGracePeriodSeconds ?? DEFAULTS.terminationGracePeriodSeconds,
             affinity: multiple ? spreadOverNodes(ctx, name) : undefined,
+            initContainers: initContainers(ctx, c, id_, componentVolumes(ctx, c).mounts),
             containers: [componentContainer(ctx, name, c, true)],
             volumes: componentVolumes(ctx, c).volumes,
           },

@@ -19,6 +19,11 @@ export interface ResolvedPlatform {
   readonly ingressControllerPodLabels: Record<string, string>;
   readonly monitoringNamespace: string;
   readonly prometheusPodLabels: Record<string, string>;
+  /** Namespace of the KEDA operator, which reads queue lengths. */
+  readonly kedaNamespace: string;
+  readonly kedaOperatorPodLabels: Record<string, string>;
+  /** Whether every image must carry an @sha256 digest in this environment. */
+  readonly requireImageDigests: boolean;
   readonly ruleLabels: Record<string, string>;
   readonly dashboardLabel: string;
   readonly storageClassName: string;
@@ -47,6 +52,9 @@ export function resolvePlatform(spec: PlatformSpec, env: string): ResolvedPlatfo
     ingressControllerPodLabels: spec.ingress?.controllerPodLabels ?? d.ingressControllerPodLabels,
     monitoringNamespace: spec.monitoring?.namespace ?? d.monitoringNamespace,
     prometheusPodLabels: spec.monitoring?.prometheusPodLabels ?? d.prometheusPodLabels,
+    kedaNamespace: spec.keda?.namespace ?? d.kedaNamespace,
+    kedaOperatorPodLabels: spec.keda?.operatorPodLabels ?? d.kedaOperatorPodLabels,
+    requireImageDigests: envSpec.requireImageDigests ?? false,
     ruleLabels: spec.monitoring?.ruleLabels ?? d.ruleLabels,
     dashboardLabel: spec.monitoring?.dashboardLabel ?? d.dashboardLabel,
     storageClassName: spec.storage?.className ?? d.storageClassName,

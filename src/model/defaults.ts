@@ -50,6 +50,9 @@ export const PLATFORM_DEFAULTS = {
   ingressControllerPodLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } as Record<string, string>,
   monitoringNamespace: 'monitoring',
   prometheusPodLabels: { 'app.kubernetes.io/name': 'prometheus' } as Record<string, string>,
+  kedaNamespace: 'keda',
+  // The label KEDA's Helm chart and release manifests put on the operator pod.
+  kedaOperatorPodLabels: { app: 'keda-operator' } as Record<string, string>,
   ruleLabels: {} as Record<string, string>,
   dashboardLabel: 'grafana_dashboard',
   storageClassName: 'longhorn',

@@ -14,6 +14,7 @@ export type Peer =
   | { readonly kind: 'workload'; readonly name: string }
   | { readonly kind: 'ingress-controller' }
   | { readonly kind: 'prometheus' }
+  | { readonly kind: 'keda' }
   | { readonly kind: 'dns' }
   | { readonly kind: 'external' };
 
@@ -39,6 +40,7 @@ export function jobWorkloads(ctx: SystemContext): string[] {
   const out = (ctx.spec.backups ?? []).map((b) => `backup-${b.name}`);
   out.push(...(ctx.spec.maintenance ?? []).map((t) => t.name));
   if (ctx.spec.migrations !== undefined) out.push(MIGRATE);
+  out.push(...(ctx.spec.jobs ?? []).map((j) => j.name));
   return out;
 }
 
@@ -81,8 +83,14 @@ export function systemFlows(ctx: SystemContext): Flow[] {
       flows.push({ from: { kind: 'prometheus' }, to: workload(name), port: c.port!, protocol: 'TCP', reason: `components.${name}.metrics` });
     }
     flows.push(...outgoing(ctx, name, name, `components.${name}`));
+    // KEDA's operator reads the queue length itself; an external Redis is outside our policies.
+    if (c.keda !== undefined && cacheMode(ctx) === 'in-cluster') {
+      flows.push({ from: { kind: 'keda' }, to: workload(REDIS), port: 6379, protocol: 'TCP', reason: `components.${name}.keda` });
+    }
   }
   if (ctx.spec.migrations !== undefined) flows.push(...outgoing(ctx, MIGRATE, ctx.spec.migrations.component, `components.${ctx.spec.migrations.component}`));
+  // A user job reaches what its component reaches, for the reasons the component gives.
+  for (const job of ctx.spec.jobs ?? []) flows.push(...outgoing(ctx, job.name, job.component, `components.${job.component}`));
   (ctx.spec.backups ?? []).forEach((b, i) => {
     if (b.kind !== 'postgres') return;
     const to: Peer = databaseMode(ctx) === 'external' ? { kind: 'external' } : workload(POSTGRES);

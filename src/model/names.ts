@@ -19,12 +19,22 @@ export const names = {
   redis: (ctx: SystemContext) => `${ctx.system}-redis`,
   migration: (ctx: SystemContext) => `${ctx.system}-migrate`,
   application: (system: string, env: string) => `${system}-${env}`,
+  /** KEDA TriggerAuthentication of a component's queue trigger. */
+  queueAuth: (ctx: SystemContext, component: string) => `${ctx.system}-${component}-queue`,
+  /** The dockerconfigjson Secret pods pull images with (seed 002 calls it registry-credentials). */
+  registrySecret: (ctx: SystemContext) => ctx.spec.imagePullSecret?.name ?? 'registry-credentials',
+  /** A user CronJob, or a one-off Job named after its pod template (see charts/user-jobs.ts). */
+  userJob: (ctx: SystemContext, job: string, templateHash?: string) =>
+    templateHash === undefined ? `${ctx.system}-${job}` : `${ctx.system}-${job}-${templateHash}`,
   /** Ingress of a route with its own rate limit: /api/v1/auth/ -> <system>-api-v1-auth. */
   ingressForPath: (system: string, path: string) => {
     const slug = path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
     return `${system}-${slug === '' ? 'root' : slug}`.slice(0, 63).replace(/-$/, '');
   },
 };
+
+/** Cluster-wide PriorityClass of databases and API backends, owned by the platform Application. */
+export const PRIORITY_CLASS = 'gitops-synth-critical';
 
 /** Labels every object of the system carries. */
 export function systemLabels(ctx: SystemContext): Record<string, string> {

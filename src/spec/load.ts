@@ -10,6 +10,7 @@ import type { AppSpec } from './app-spec.generated';
 import type { PlatformSpec } from './platform.generated';
 import { Problem, SpecError, SpecErrors } from './errors';
 import { deepMerge, isPlainObject, overrideSets } from './merge';
+import { checkEnvironmentRules } from './environment-rules';
 import { checkRules } from './rules';
 import { checkAppSchema, checkPlatformSchema } from './schema-check';
 
@@ -134,7 +135,7 @@ export function loadSystem(file: string, platform: PlatformSpec): LoadedSystem {
     const where = (p: Problem): Problem =>
       overrideSets(override, p.path) ? { ...p, path: `environments.${env}.${p.path}` } : p;
     const schemaProblems = checkAppSchema(merged).map(where);
-    const problems = schemaProblems.length > 0 ? schemaProblems : checkRules(merged).map(where);
+    const problems = schemaProblems.length > 0 ? schemaProblems : [...checkRules(merged), ...checkEnvironmentRules(merged, env, platform)].map(where);
     for (const p of problems) {
       // The same base problem shows up once per environment: report it once.
       if (!errors.some((e) => e.path === p.path && e.problem === p.problem)) report([p]);

@@ -9,6 +9,7 @@ import { names } from '../model/names';
 import { Problem } from './errors';
 import { bytes, millicores } from './quantity';
 import { secretLikeReason } from './secret-like';
+import { checkWorkloadRules } from './workload-rules';
 
 /** Names a component may list in `connectsTo` besides other components. */
 export const DATABASE = 'database';
@@ -82,6 +83,7 @@ export function checkRules(spec: AppSpec): Problem[] {
   checkDatabase(spec, add);
   checkIngress(spec, add);
   checkJobs(spec, add);
+  problems.push(...checkWorkloadRules(spec));
 
   if (spec.migrations !== undefined) {
     const target = components[spec.migrations.component];

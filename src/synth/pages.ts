@@ -89,8 +89,14 @@ function replicasOf(w: Workload, hpas: readonly Manifest[]): string {
   const hpa = hpas.find((h) => (h as Loose).spec.scaleTargetRef.kind === w.kind && (h as Loose).spec.scaleTargetRef.name === w.name);
   if (hpa !== undefined) {
     const spec = (hpa as Loose).spec;
-    const cpu = (spec.metrics ?? []).find((x: Loose) => x.resource?.name === 'cpu')?.resource?.target?.averageUtilization;
-    return `${spec.minReplicas ?? 1}–${spec.maxReplicas} (HPA${cpu === undefined ? '' : `, CPU ${cpu}%`})`;
+    if (hpa.kind === 'ScaledObject') {
+      const triggers = (spec.triggers as Loose[]).map((t) => (t.type === 'redis' ? `queue ${t.metadata.listName} > ${t.metadata.listLength}` : `${t.type} ${t.metadata.value}%`));
+      return `${spec.minReplicaCount ?? 0}–${spec.maxReplicaCount} (KEDA, ${triggers.join(', ')})`;
+    }
+    const metrics = (spec.metrics ?? []).map((x: Loose) =>
+      x.type === 'Resource' ? `${x.resource.name === 'cpu' ? 'CPU' : 'memory'} ${x.resource.target.averageUtilization}%` : `${x.pods?.metric.name ?? x.external.metric.name} ${x.pods?.target.averageValue ?? x.external.target.value ?? x.external.target.averageValue}`,
+    );
+    return `${spec.minReplicas ?? 1}–${spec.maxReplicas} (HPA${metrics.length === 0 ? '' : `, ${metrics.join(', ')}`})`;
   }
   return String((w.manifest as Loose).spec.replicas ?? 1);
 }
@@ -136,7 +142,8 @@ export function systemPage(s: SynthesizedSystem, specFile: string): string {
   const services = ofKind('Service');
   const ingresses = ofKind('Ingress');
   const pvcs = ofKind('PersistentVolumeClaim');
-  const hpas = ofKind('HorizontalPodAutoscaler');
+  // KEDA's ScaledObject scales through an HPA of its own: the page shows either.
+  const hpas = [...ofKind('HorizontalPodAutoscaler'), ...ofKind('ScaledObject')];
 
   // Service name -> the workloads its selector picks, and the reverse.
   const serves = new Map<string, Workload[]>();

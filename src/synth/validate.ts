@@ -6,6 +6,7 @@
  * schema in imports/longhorn.ts.
  */
 import Ajv, { ValidateFunction } from 'ajv';
+import { SCALED_OBJECT_OPENAPI_SCHEMA, TRIGGER_AUTHENTICATION_OPENAPI_SCHEMA } from '../../imports/keda';
 import { RECURRING_JOB_OPENAPI_SCHEMA } from '../../imports/longhorn';
 
 /** A manifest as synthesized: plain JSON with apiVersion, kind and metadata. */
@@ -40,6 +41,7 @@ export const KNOWN_MODELS: Readonly<Record<string, () => Model>> = {
   'batch/v1/Job': () => require('kubernetes-models/batch/v1/Job').Job,
   'networking.k8s.io/v1/Ingress': () => require('kubernetes-models/networking.k8s.io/v1/Ingress').Ingress,
   'networking.k8s.io/v1/NetworkPolicy': () => require('kubernetes-models/networking.k8s.io/v1/NetworkPolicy').NetworkPolicy,
+  'scheduling.k8s.io/v1/PriorityClass': () => require('kubernetes-models/scheduling.k8s.io/v1/PriorityClass').PriorityClass,
   'policy/v1/PodDisruptionBudget': () => require('kubernetes-models/policy/v1/PodDisruptionBudget').PodDisruptionBudget,
   'storage.k8s.io/v1/StorageClass': () => require('kubernetes-models/storage.k8s.io/v1/StorageClass').StorageClass,
   'argoproj.io/v1alpha1/Application': () => require('@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application').Application,
@@ -71,6 +73,9 @@ function modelFor(apiVersion: string, kind: string): Model | ValidateFunction {
   let model: Model | ValidateFunction;
   if (apiVersion === 'longhorn.io/v1beta2' && kind === 'RecurringJob') {
     model = ajv.compile(RECURRING_JOB_OPENAPI_SCHEMA);
+  } else if (apiVersion === 'keda.sh/v1alpha1' && (kind === 'ScaledObject' || kind === 'TriggerAuthentication')) {
+    // KEDA publishes no npm models: imports/keda.ts holds schemas checked against its real CRDs.
+    model = ajv.compile(kind === 'ScaledObject' ? SCALED_OBJECT_OPENAPI_SCHEMA : TRIGGER_AUTHENTICATION_OPENAPI_SCHEMA);
   } else if (key in KNOWN_MODELS) {
     model = KNOWN_MODELS[key]();
   } else {

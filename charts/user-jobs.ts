@@ -1,0 +1,103 @@
+/**
+ * The spec's own tasks: a CronJob for a job with a `schedule`, a one-off Job for one without,
+ * each run with a component's image, config, secrets, volumes and network access.
+ *
+ * A Job's pod template is immutable: Argo CD cannot apply a changed one over the old Job, and
+ * the sync fails with "field is immutable". So a one-off Job is named after its template: the
+ * name carries the first 8 hex digits of the template's SHA-256. The same template keeps its
+ * name (the Job runs once and stays done); a changed template (new image, command, config) is a
+ * new Job that runs once, and Argo CD prunes the old one. No TTL either: a Job removed by its
+ * TTL would be OutOfSync, and Argo CD would create it again and run it a second time.
+ * A CronJob's template can change in place, so its name stays fixed.
+ * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/#replace-resource-instead-of-applying-changes
+ */
+import { createHash } from 'node:crypto';
+import * as k8s from '../imports/kube';
+import { Construct } from 'constructs';
+import { DEFAULTS, SystemContext } from '../src/model/context';
+import { names, workloadLabels } from '../src/model/names';
+import type { Job } from '../src/spec/app-spec.generated';
+import { objectMeta, WAVE } from './meta';
+import { podSecurityContext, resources } from './pod';
+import { imagePullSecrets } from './pod-secrets';
+import { componentContainer, componentVolumes } from './workload';
+
+/** Run settings of user jobs the spec leaves out. */
+export const USER_JOB_DEFAULTS = {
+  timeoutSeconds: 3600,
+  backoffLimit: 1,
+  successfulJobsHistoryLimit: 3,
+  failedJobsHistoryLimit: 3,
+  startingDeadlineSeconds: 600,
+} as const;
+
+/** Length of the template hash in a one-off Job's name. */
+export const TEMPLATE_HASH_LENGTH = 8;
+
+export interface UserJobProps {
+  /** The system in one environment. */
+  readonly ctx: SystemContext;
+  /** The job as the spec writes it. */
+  readonly job: Job;
+}
+
+/** The pod template of a user job. */
+export function userJobTemplate(ctx: SystemContext, job: Job): k8s.PodSpec & object {
+  const c = ctx.spec.components[job.component];
+  const main = componentContainer(ctx, job.name, c, false);
+  const container: k8s.Container = {
+    ...main,
+    command: job.command,
+    args: undefined,
+    ports: undefined,
+    resources: job.resources === undefined ? main.resources : resources(job.resources),
+  };
+  return {
+    restartPolicy: 'Never',
+    serviceAccountName: names.component(ctx, job.name),
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    imagePullSecrets: imagePullSecrets(ctx),
+    securityContext: podSecurityContext({ runAsUser: c.runAsUser ?? DEFAULTS.runAsUser, runAsGroup: c.runAsGroup ?? DEFAULTS.runAsGroup }),
+    containers: [container],
+    volumes: componentVolumes(ctx, c).volumes,
+  };
+}
+
+/** First hex digits of the SHA-256 of a pod template, undefined fields left out as in dist/. */
+export function templateHash(template: unknown): string {
+  return createHash('sha256').update(JSON.stringify(template)).digest('hex').slice(0, TEMPLATE_HASH_LENGTH);
+}
+
+export class UserJob extends Construct {
+  constructor(scope: Construct, id: string, props: UserJobProps) {
+    super(scope, id);
+    const { ctx, job } = props;
+    const labels = workloadLabels(ctx, job.name);
+    const jobSpec = {
+      backoffLimit: job.backoffLimit ?? USER_JOB_DEFAULTS.backoffLimit,
+      activeDeadlineSeconds: job.timeoutSeconds ?? USER_JOB_DEFAULTS.timeoutSeconds,
+      template: { metadata: { labels }, spec: userJobTemplate(ctx, job) },
+    };
+    if (job.schedule !== undefined) {
+      new k8s.KubeCronJob(this, 'cronjob', {
+        metadata: objectMeta(ctx, names.userJob(ctx, job.name), WAVE.jobs, { labels }),
+        spec: {
+          schedule: job.schedule,
+          timeZone: job.timeZone,
+          // A run still going when the next is due is skipped, never doubled.
+          concurrencyPolicy: 'Forbid',
+          startingDeadlineSeconds: USER_JOB_DEFAULTS.startingDeadlineSeconds,
+          successfulJobsHistoryLimit: USER_JOB_DEFAULTS.successfulJobsHistoryLimit,
+          failedJobsHistoryLimit: USER_JOB_DEFAULTS.failedJobsHistoryLimit,
+          jobTemplate: { metadata: { labels }, spec: jobSpec },
+        },
+      });
+      return;
+    }
+    new k8s.KubeJob(this, 'job', {
+      metadata: objectMeta(ctx, names.userJob(ctx, job.name, templateHash(JSON.parse(JSON.stringify(jobSpec)))), WAVE.jobs, { labels }),
+      spec: jobSpec,
+    });
+  }
+}
