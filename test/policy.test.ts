@@ -502,6 +502,10 @@ function reasonProblem(ctx: SystemContext, f: Flow): string | undefined {
     return f.from.kind === 'prometheus' && f.to.kind === 'workload' && f.reason === `components.${f.to.name}.metrics` ? undefined : `${f.reason} does not ask for ${showFlow(f)}`;
   }
   if (/^backups\[\d+\]$/.test(f.reason)) return value.kind === 'postgres' && f.port === 5432 ? undefined : `${f.reason} is not a postgres backup`;
+  if (/^components\.[^.]+\.keda$/.test(f.reason)) {
+    // KEDA's operator reads the queue: only the in-cluster Redis, only its port.
+    return f.from.kind === 'keda' && f.to.kind === 'workload' && f.to.name === 'redis' && f.port === 6379 && value.redisList !== undefined ? undefined : `${f.reason} does not ask for ${showFlow(f)}`;
+  }
   return `reason ${f.reason} is not a field that asks for network access`;
 }
 
@@ -876,5 +880,14 @@ describe('the flow check can fail', () => {
     expect(reasonProblem(ctx, { ...flow, port: 8443, reason: 'components.backend.egress[0]' })).toBe('components.backend.egress[0] does not ask for backend -> external TCP/8443');
     expect(reasonProblem(ctx, { ...flow, reason: 'description' })).toBe('reason description is not a field that asks for network access');
     expect(reasonProblem(ctx, { ...flow, reason: 'components.backend.egress[0]' })).toBeUndefined();
+  });
+
+  test('a KEDA flow must reach the in-cluster Redis port from the KEDA operator', () => {
+    const tequipy = specs.systems.find((s) => s.base.name === 'tequipy')!;
+    const ctx = systemContext(tequipy.environments.get('staging')!, resolvePlatform(specs.platform, 'staging'));
+    const keda: Flow = { from: { kind: 'keda' }, to: { kind: 'workload', name: 'redis' }, port: 6379, protocol: 'TCP', reason: 'components.worker.keda' };
+    expect(reasonProblem(ctx, keda)).toBeUndefined();
+    expect(reasonProblem(ctx, { ...keda, to: { kind: 'workload', name: 'postgres' }, port: 5432 })).toBe('components.worker.keda does not ask for keda -> postgres TCP/5432');
+    expect(reasonProblem(ctx, { ...keda, reason: 'components.backend.keda' })).toBe('reason components.backend.keda points at no field of the spec');
   });
 });
