@@ -64,9 +64,19 @@ export function userJobTemplate(ctx: SystemContext, job: Job): k8s.PodSpec & obj
   };
 }
 
-/** First hex digits of the SHA-256 of a pod template, undefined fields left out as in dist/. */
-export function templateHash(template: unknown): string {
-  return createHash('sha256').update(JSON.stringify(template)).digest('hex').slice(0, TEMPLATE_HASH_LENGTH);
+/** JSON with keys sorted at every level and undefined fields left out, as dist/ holds it. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** First hex digits of the SHA-256 of a Job spec, so anyone can recompute it from dist/. */
+export function templateHash(jobSpec: unknown): string {
+  return createHash('sha256').update(canonicalJson(jobSpec)).digest('hex').slice(0, TEMPLATE_HASH_LENGTH);
 }
 
 export class UserJob extends Construct {
@@ -96,7 +106,7 @@ export class UserJob extends Construct {
       return;
     }
     new k8s.KubeJob(this, 'job', {
-      metadata: objectMeta(ctx, names.userJob(ctx, job.name, templateHash(JSON.parse(JSON.stringify(jobSpec)))), WAVE.jobs, { labels }),
+      metadata: objectMeta(ctx, names.userJob(ctx, job.name, templateHash(jobSpec)), WAVE.jobs, { labels }),
       spec: jobSpec,
     });
   }

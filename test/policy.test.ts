@@ -167,6 +167,11 @@ function workloadReplicas(folder: Folder, doc: Doc): { replicas: number; autosca
       d.obj.spec?.scaleTargetRef?.name === doc.obj.metadata.name,
   );
   if (hpa !== undefined) return { replicas: hpa.obj.spec.minReplicas ?? 1, autoscaled: true };
+  // KEDA scales through an HPA of its own, made from the ScaledObject.
+  const scaled = folder.docs.find(
+    (d) => d.obj.kind === 'ScaledObject' && d.obj.metadata.namespace === doc.obj.metadata.namespace && d.obj.spec?.scaleTargetRef?.name === doc.obj.metadata.name,
+  );
+  if (scaled !== undefined) return { replicas: scaled.obj.spec.minReplicaCount ?? 0, autoscaled: true };
   return { replicas: doc.obj.spec?.replicas ?? 1, autoscaled: false };
 }
 
@@ -310,6 +315,36 @@ const RULES: readonly Rule[] = [
       if (lastSegment.endsWith(':latest')) return `image ${image} uses the latest tag`;
       return undefined;
     }),
+  },
+  {
+    id: 'secret-keys-only',
+    title: 'containers read secrets key by key (secretKeyRef), never a whole Secret by envFrom',
+    check: perContainer((c) => {
+      const whole = (c.envFrom ?? []).filter((e: Json) => e.secretRef !== undefined).map((e: Json) => e.secretRef.name);
+      return whole.length === 0 ? undefined : `envFrom reads the whole Secret ${whole.join(', ')}`;
+    }),
+  },
+  {
+    id: 'env-unique',
+    title: 'no container lists an env var twice (server-side apply refuses duplicate merge keys)',
+    check: perContainer((c) => {
+      const names: string[] = (c.env ?? []).map((e: Json) => e.name);
+      const twice = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+      return twice.length === 0 ? undefined : `env lists ${twice.join(', ')} twice`;
+    }),
+  },
+  {
+    id: 'zone-spread',
+    title: 'Deployments with more than one replica or an autoscaler spread over zones',
+    check: (folder) =>
+      podTemplates(folder.docs)
+        .filter((t) => t.doc.obj.kind === 'Deployment')
+        .flatMap((t) => {
+          const { replicas, autoscaled } = workloadReplicas(folder, t.doc);
+          if (!autoscaled && replicas <= 1) return [];
+          const spreads = (t.spec.topologySpreadConstraints ?? []).some((c: Json) => c.topologyKey === 'topology.kubernetes.io/zone' && selects(c.labelSelector, t.labels));
+          return spreads ? [] : [`${t.where}: ${autoscaled ? 'autoscaled' : `${replicas} replicas`} but no topologySpreadConstraint on topology.kubernetes.io/zone selecting its own pods`];
+        }),
   },
   {
     id: 'image-pull-policy',
@@ -696,6 +731,9 @@ function goodFolder(): Folder {
         selector: { matchLabels: { 'app.kubernetes.io/name': 'shop-api', 'app.kubernetes.io/instance': 'shop-dev' } },
         template: (() => {
           const t = hardenedPod(API_LABELS, 'shop-api', true);
+          t.spec.topologySpreadConstraints = [
+            { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'shop-api', 'app.kubernetes.io/instance': 'shop-dev' } } },
+          ];
           t.spec.affinity = {
             podAntiAffinity: {
               preferredDuringSchedulingIgnoredDuringExecution: [
@@ -775,6 +813,14 @@ const BREAKS: readonly Break[] = [
   { rule: 'service-account', what: 'a ServiceAccount that is not in the folder', mutate: (f) => without(f, 'ServiceAccount', 'shop-api'), expected: 'ServiceAccount shop-api is not in dev/shop/' },
   { rule: 'image-pinned', what: 'the latest tag', mutate: (f) => void (apiContainer(f).image = 'registry.example.com/shop-api:latest'), expected: 'uses the latest tag' },
   { rule: 'image-pinned', what: 'no tag on a registry with a port', mutate: (f) => void (apiContainer(f).image = 'registry.example.com:5000/shop-api'), expected: 'has no tag or digest' },
+  { rule: 'secret-keys-only', what: 'a whole Secret by envFrom', mutate: (f) => void (apiContainer(f).envFrom = [{ secretRef: { name: 'shop-secrets' } }]), expected: 'envFrom reads the whole Secret shop-secrets' },
+  {
+    rule: 'env-unique',
+    what: 'a secret key listed twice',
+    mutate: (f) => void (apiContainer(f).env = [{ name: 'A', value: '1' }, { name: 'A', valueFrom: { secretKeyRef: { name: 's', key: 'A' } } }]),
+    expected: 'env lists A twice',
+  },
+  { rule: 'zone-spread', what: 'two replicas without a zone spread', mutate: (f) => void delete api(f).topologySpreadConstraints, expected: '2 replicas but no topologySpreadConstraint' },
   { rule: 'image-pull-policy', what: 'imagePullPolicy Always', mutate: (f) => void (apiContainer(f).imagePullPolicy = 'Always'), expected: 'imagePullPolicy is Always' },
   { rule: 'anti-affinity', what: 'two replicas without anti-affinity', mutate: (f) => void delete api(f).affinity, expected: '2 replicas but no podAntiAffinity' },
   {
