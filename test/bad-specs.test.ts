@@ -99,6 +99,30 @@ const CASES: readonly BadSpec[] = [
   // The system's name.
   { name: 'name-file-mismatch', path: 'name', problem: 'is "store" but the file is shop.yaml; name the file store.yaml', spawn: true },
   { name: 'reserved-system-name', path: 'name', problem: '"platform" is reserved for dist/<env>/platform/' },
+  // Autoscaling beyond CPU and KEDA.
+  { name: 'keda-with-autoscaling', path: 'components.mailer.keda', problem: "is set together with 'autoscaling': KEDA creates its own HPA", spawn: true },
+  { name: 'keda-without-cache', path: 'components.mailer.keda.redisList', problem: "reads a Redis list but the spec has no 'cache'" },
+  { name: 'keda-min-above-max', path: 'components.mailer.keda.minReplicas', problem: 'is 9 but maxReplicas is 5' },
+  { name: 'keda-on-sqlite-writer', path: 'components.api.keda', problem: 'cannot be set: the component runs exactly one pod (the SQLite writer)' },
+  { name: 'keda-external-cache-without-address-key', path: 'components.mailer.keda.redisList.addressKey', problem: 'is required with an external cache' },
+  { name: 'metric-pods-without-average-value', path: 'components.mailer.autoscaling.metrics[0].averageValue', problem: "is required for a 'pods' metric" },
+  { name: 'metric-external-value-and-average', path: 'components.mailer.autoscaling.metrics[0]', problem: "must set exactly one of 'value' (the metric's total) or 'averageValue'" },
+  // Init containers, sidecars and secret files.
+  { name: 'init-container-unknown-secret', path: 'components.mailer.initContainers[0].secrets[0]', problem: '"SMTP_PASSWORD" is not in secrets.keys; known keys: SECRET_KEY' },
+  { name: 'init-container-with-probes', path: 'components.mailer.initContainers[0].probes', problem: 'an init container runs to completion before the pod starts, so nothing probes it' },
+  { name: 'sidecar-name-repeats-init-container', path: 'components.mailer.sidecars[0].name', problem: '"helper" is also the name of components.mailer.initContainers[0]' },
+  { name: 'secret-files-unknown-key', path: 'components.mailer.secretFiles.keys[1]', problem: '"TLS_KEY" is not in secrets.keys' },
+  { name: 'toleration-bad-effect', path: 'components.mailer.tolerations[0].effect', problem: 'is "NoRun" but must be one of: NoSchedule, PreferNoSchedule, NoExecute' },
+  // User jobs.
+  { name: 'job-missing-component', path: 'jobs[0].component', problem: 'refers to component "cleaner", which does not exist' },
+  { name: 'job-on-rwo-volume-component', path: 'jobs[0].component', problem: 'mounts the ReadWriteOnce volume data, which a Job\'s pod on another node cannot attach' },
+  { name: 'job-name-is-a-component', path: 'jobs[0].name', problem: '"mailer" is already the name of a component, task or built-in workload' },
+  { name: 'job-bad-schedule', path: 'jobs[0].schedule', problem: '"0 24 * * *" is not a valid cron schedule: hour field "24"' },
+  { name: 'job-time-zone-without-schedule', path: 'jobs[0].timeZone', problem: "applies to scheduled jobs only; add 'schedule' or remove 'timeZone'" },
+  // Private registries and images by digest.
+  { name: 'pull-secret-external-without-store', path: 'imagePullSecret.store', problem: "is required when mode is 'external'" },
+  { name: 'pull-secret-sealed-without-value', path: 'imagePullSecret.encryptedDockerConfigJson', problem: "is required when mode is 'sealed'", spawn: true },
+  { name: 'image-digest-too-short', path: 'components.web.image', problem: 'is "registry.example.com/shop-web:v1.0.0@sha256:abc123" but must be an image reference pinned by tag or digest' },
 ];
 
 /** How messages show a file: relative to the working directory when inside it, else absolute. */
