@@ -28,6 +28,6 @@ export function checkEnvironmentRules(spec: AppSpec, env: string, platform: Plat
     .filter(({ image }) => parseImage(image).digest === undefined)
     .map(({ path, image }) => ({
       path,
-      problem: `is ${JSON.stringify(image)} without a digest, but platform.yaml requires image digests in ${env}; pin it as ${image}@sha256:<64 hex> (npm run set-image -- --digest, or npm run promote from the environment that tested it)`,
+      problem: `is ${JSON.stringify(image)} without a digest, but platform.yaml requires image digests in ${env}; pin it as ${image}@sha256:<64 hex> (npm run set-image with COMPONENT=IMAGE:TAG@sha256:..., or npm run promote from the environment that tested it)`,
     }));
 }
