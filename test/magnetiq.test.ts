@@ -20,7 +20,7 @@ describe.each(ENVS)('magnetiq in %s', (env) => {
     const pvcs = objs.filter((o: Obj) => o.kind === 'PersistentVolumeClaim').map((o: Obj) => o.metadata.name).sort();
     expect(pvcs).toEqual(['magnetiq-backup-db', 'magnetiq-data', 'magnetiq-media']);
     const platform = folders.get(`${env}/platform`)!.map((o: Obj) => o.kind).sort();
-    expect(platform).toEqual(['ClusterIssuer', 'RecurringJob', 'StorageClass']);
+    expect(platform).toEqual(['ClusterIssuer', 'PriorityClass', 'RecurringJob', 'StorageClass']);
     expect(folders.get(`${env}/apps`)!.map((o: Obj) => `${o.kind}/${o.metadata.name}`)).toEqual(
       expect.arrayContaining([`Application/magnetiq-${env}`, `AppProject/${env}-systems`]),
     );
@@ -42,7 +42,11 @@ describe.each(ENVS)('magnetiq in %s', (env) => {
     expect(c.volumeMounts).toEqual(expect.arrayContaining([{ name: 'data', mountPath: '/app/data' }, { name: 'media', mountPath: '/app/media' }]));
     expect(d.spec.replicas).toBe(1);
     expect(d.spec.strategy.type).toBe('Recreate');
-    expect(c.envFrom).toEqual([{ configMapRef: { name: 'magnetiq-config' } }, { secretRef: { name: 'magnetiq-secrets' } }]);
+    // Settings by envFrom; secrets key by key, never the whole Secret.
+    expect(c.envFrom).toEqual([{ configMapRef: { name: 'magnetiq-config' } }]);
+    expect(c.env.filter((e: Obj) => e.valueFrom?.secretKeyRef !== undefined).map((e: Obj) => e.name)).toEqual([
+      'LINKEDIN_CLIENT_ID', 'LINKEDIN_CLIENT_SECRET', 'OPENAI_API_KEY', 'SCOOPP_API_KEY', 'SECRET_KEY', 'SMTP_PASSWORD', 'SMTP_USERNAME',
+    ]);
     expect(c.imagePullPolicy).toBe('IfNotPresent');
   });
 
@@ -147,6 +151,7 @@ describe('magnetiq across environments', () => {
     const platform = find(folders.get('production/apps')!, 'AppProject', 'production-platform');
     expect(platform.spec.clusterResourceWhitelist).toEqual([
       { group: 'cert-manager.io', kind: 'ClusterIssuer' },
+      { group: 'scheduling.k8s.io', kind: 'PriorityClass' },
       { group: 'storage.k8s.io', kind: 'StorageClass' },
     ]);
   });

@@ -166,7 +166,9 @@ describe.each(ENVS)('magnetiq-full in %s', (env) => {
   test('migrations run as an Argo CD hook Job that is recreated on every sync', () => {
     const job = find(objs, 'Job', 'magnetiq-full-migrate');
     expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBeDefined();
-    expect(job.metadata.annotations['argocd.argoproj.io/hook-delete-policy']).toBe('BeforeHookCreation');
+    // Deleted when it succeeds; a failed run stays a day for its logs, then goes with its secrets.
+    expect(job.metadata.annotations['argocd.argoproj.io/hook-delete-policy']).toBe('BeforeHookCreation,HookSucceeded');
+    expect(job.spec.ttlSecondsAfterFinished).toBe(86400);
     expect(job.spec.template.spec.containers[0].command).toEqual(['alembic', 'upgrade', 'head']);
   });
 
@@ -280,18 +282,31 @@ describe.each(ENVS)('tequipy in %s', (env) => {
     }
   });
 
-  test(`frontend, backend and worker ${env === 'dev' ? 'run one fixed replica' : 'scale on CPU 70% with HPAs that own the replica count'}`, () => {
+  test(`frontend, backend and worker ${env === 'dev' ? 'run one fixed replica' : 'autoscale as the seed says: frontend CPU > 70%, backend CPU > 70% or p95 > 500 ms, worker queue depth > 100'}`, () => {
     for (const name of ['tequipy-frontend', 'tequipy-backend', 'tequipy-worker']) {
       const d = find(objs, 'Deployment', name);
       if (env === 'dev') {
         expect(d.spec.replicas).toBe(1);
-        expect(has(objs, 'HorizontalPodAutoscaler', name)).toBe(false);
-      } else {
-        const hpa = find(objs, 'HorizontalPodAutoscaler', name);
-        expect(d.spec.replicas).toBeUndefined();
-        expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name });
-        expect(hpa.spec.metrics[0].resource).toEqual({ name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } });
+        expect(has(objs, 'HorizontalPodAutoscaler', name) || has(objs, 'ScaledObject', name)).toBe(false);
+        continue;
       }
+      expect(d.spec.replicas).toBeUndefined();
+      if (name === 'tequipy-worker') {
+        // KEDA owns the worker's count; an HPA of ours beside it would fight KEDA's.
+        expect(has(objs, 'HorizontalPodAutoscaler', name)).toBe(false);
+        const scaled = find(objs, 'ScaledObject', name);
+        expect(scaled.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name });
+        expect(scaled.spec.triggers.map((t: Obj) => [t.type, t.metadata.listName, t.metadata.listLength])).toEqual([['redis', 'celery', '100']]);
+        continue;
+      }
+      const hpa = find(objs, 'HorizontalPodAutoscaler', name);
+      expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name });
+      expect(hpa.spec.metrics[0].resource).toEqual({ name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } });
+      expect(hpa.spec.metrics.slice(1)).toEqual(
+        name === 'tequipy-backend'
+          ? [{ type: 'Pods', pods: { metric: { name: 'http_request_duration_seconds_p95' }, target: { type: 'AverageValue', averageValue: '500m' } } }]
+          : [],
+      );
     }
   });
 
@@ -305,7 +320,9 @@ describe.each(ENVS)('tequipy in %s', (env) => {
   test('migrations run with uv and Alembic as an Argo CD hook before the workloads roll', () => {
     const job = find(objs, 'Job', 'tequipy-migrate');
     expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBeDefined();
-    expect(job.metadata.annotations['argocd.argoproj.io/hook-delete-policy']).toBe('BeforeHookCreation');
+    // Deleted when it succeeds; a failed run stays a day for its logs, then goes with its secrets.
+    expect(job.metadata.annotations['argocd.argoproj.io/hook-delete-policy']).toBe('BeforeHookCreation,HookSucceeded');
+    expect(job.spec.ttlSecondsAfterFinished).toBe(86400);
     expect(Number(job.metadata.annotations['argocd.argoproj.io/sync-wave'])).toBeLessThan(
       Number(find(objs, 'Deployment', 'tequipy-backend').metadata.annotations['argocd.argoproj.io/sync-wave']),
     );
@@ -400,7 +417,9 @@ describe.each(ENVS)('memo-ai-coach in %s', (env) => {
 
   test('JWT and Claude keys come from the bootstrap-created Secret by reference, never from git', () => {
     const c = container(objs, 'memo-ai-coach-backend');
-    expect(c.envFrom).toContainEqual({ secretRef: { name: 'memo-ai-coach-secrets' } });
+    expect(secretKeyRef(c, 'JWT_SECRET_KEY')).toEqual({ name: 'memo-ai-coach-secrets', key: 'JWT_SECRET_KEY' });
+    expect(secretKeyRef(c, 'CLAUDE_API_KEY')).toEqual({ name: 'memo-ai-coach-secrets', key: 'CLAUDE_API_KEY' });
+    expect(c.envFrom ?? []).not.toContainEqual({ secretRef: { name: 'memo-ai-coach-secrets' } });
     expect(objs.some((o) => ['Secret', 'SealedSecret', 'ExternalSecret'].includes(o.kind))).toBe(false);
   });
 
