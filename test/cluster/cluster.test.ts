@@ -251,3 +251,26 @@ describe('npm run bootstrap against the API server', () => {
     expect(r.stderr).toContain(needed[0]);
   });
 });
+
+describe('the workload features are accepted as emitted', () => {
+  // test/fixtures/workloads-spec uses every workload field (native sidecars, secret files,
+  // zone spread, PriorityClass, KEDA, CronJob time zones, ...), which dist/ only partly shows.
+  test('server-side dry-run apply of the fixture system succeeds with no warnings', async () => {
+    const { synthesizeRepo } = require('../support/manifests') as typeof import('../support/manifests');
+    const { folders } = synthesizeRepo(join(ROOT, 'test', 'fixtures', 'workloads-spec'));
+    const objects = [...(folders.get('staging/platform') ?? []), ...(folders.get('staging/shop') ?? [])] as K8sObject[];
+    expect(objects.map((o) => o.kind)).toEqual(expect.arrayContaining(['PriorityClass', 'ScaledObject', 'TriggerAuthentication', 'CronJob', 'Job']));
+    const failures: string[] = [];
+    for (const object of [...objects.filter((o) => o.kind === 'Namespace'), ...objects.filter((o) => o.kind === 'PriorityClass')]) {
+      const r = await api.apply(object);
+      if (r.status >= 300 || r.warnings.length > 0) failures.push(`${object.kind}/${object.metadata.name}: ${r.status} ${r.warnings.join('; ')}`);
+    }
+    for (const object of objects) {
+      const r = await api.apply(object, { dryRun: true });
+      applied++;
+      if (r.status >= 300) failures.push(`${object.kind}/${object.metadata.name}: ${r.status} ${r.body?.message ?? JSON.stringify(r.body)}`);
+      for (const w of r.warnings) failures.push(`${object.kind}/${object.metadata.name}: warning: ${w}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});

@@ -6,6 +6,7 @@
  * top-level shape of the real CRDs (spec an object, scope and names as upstream) and the
  * rest of the spec preserved, so the server checks names, scope, versions and structure.
  */
+import { SCALED_OBJECT_OPENAPI_SCHEMA, TRIGGER_AUTHENTICATION_OPENAPI_SCHEMA } from '../../imports/keda';
 import { RECURRING_JOB_OPENAPI_SCHEMA } from '../../imports/longhorn';
 import type { K8sObject } from './api';
 
@@ -43,6 +44,9 @@ export const CRD_SPECS: readonly CrdSpec[] = [
   { group: 'bitnami.com', version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets', scope: 'Namespaced', requiredSpec: true },
   { group: 'monitoring.coreos.com', version: 'v1', kind: 'ServiceMonitor', plural: 'servicemonitors', scope: 'Namespaced', requiredSpec: true },
   { group: 'monitoring.coreos.com', version: 'v1', kind: 'PrometheusRule', plural: 'prometheusrules', scope: 'Namespaced', requiredSpec: true },
+  // KEDA's schemas as imports/keda.ts writes them (test/keda-crd.slow.test.ts checks them against KEDA's own CRDs).
+  { group: 'keda.sh', version: 'v1alpha1', kind: 'ScaledObject', plural: 'scaledobjects', scope: 'Namespaced', schema: SCALED_OBJECT_OPENAPI_SCHEMA },
+  { group: 'keda.sh', version: 'v1alpha1', kind: 'TriggerAuthentication', plural: 'triggerauthentications', scope: 'Namespaced', schema: TRIGGER_AUTHENTICATION_OPENAPI_SCHEMA },
 ];
 
 /**
