@@ -45,15 +45,10 @@ export function containerEnv(ctx: SystemContext, c: Component): { env: k8s.EnvVa
   if (connects.includes(DATABASE)) env.push(...databaseEnv(ctx));
   if (connects.includes(CACHE)) env.push(...cacheEnv(ctx));
   // A secret key the component lists may also come with its database or cache connection
-  // (POSTGRES_PASSWORD, REDIS_URL): both read the same key, and a name twice in one list
-  // breaks server-side apply, so the first one stays.
-  const seen = new Set<string>();
-  const unique = env.filter((e) => {
-    if (seen.has(e.name)) return false;
-    seen.add(e.name);
-    return true;
-  });
-  return { env: unique, envFrom };
+  // (POSTGRES_PASSWORD, DATABASE_URL). A name twice in one list breaks server-side apply, so
+  // only the last stays: the one Kubernetes would use, as the connection's did over envFrom.
+  const last = new Map(env.map((e, i) => [e.name, i]));
+  return { env: env.filter((e, i) => last.get(e.name) === i), envFrom };
 }
 
 /** Volumes and mounts of a component: its PVCs, configFiles, and emptyDir scratch space. */
