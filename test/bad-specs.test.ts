@@ -112,6 +112,7 @@ const CASES: readonly BadSpec[] = [
   { name: 'init-container-with-probes', path: 'components.mailer.initContainers[0].probes', problem: 'an init container runs to completion before the pod starts, so nothing probes it' },
   { name: 'sidecar-name-repeats-init-container', path: 'components.mailer.sidecars[0].name', problem: '"helper" is also the name of components.mailer.initContainers[0]' },
   { name: 'secret-files-unknown-key', path: 'components.mailer.secretFiles.keys[1]', problem: '"TLS_KEY" is not in secrets.keys' },
+  { name: 'toleration-exists-with-value', path: 'components.mailer.tolerations[0].value', problem: "is \"mail\" but operator 'Exists' matches any value of the taint" },
   { name: 'toleration-bad-effect', path: 'components.mailer.tolerations[0].effect', problem: 'is "NoRun" but must be one of: NoSchedule, PreferNoSchedule, NoExecute' },
   // User jobs.
   { name: 'job-missing-component', path: 'jobs[0].component', problem: 'refers to component "cleaner", which does not exist' },

@@ -26,6 +26,11 @@ export function checkWorkloadRules(spec: AppSpec): Problem[] {
     checkKeda(spec, name, c, at, add);
     checkExtraContainers(spec, c, at, add);
     checkSecretFiles(spec, c, at, add);
+    (c.tolerations ?? []).forEach((t, i) => {
+      if ((t.operator ?? 'Equal') === 'Exists' && t.value !== undefined) {
+        add(`${at}.tolerations[${i}].value`, `is ${JSON.stringify(t.value)} but operator 'Exists' matches any value of the taint; remove 'value' or use operator 'Equal'`);
+      }
+    });
   }
   checkJobs(spec, add);
   checkPullSecret(spec, add);
