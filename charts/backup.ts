@@ -15,6 +15,7 @@ import type { Backup, MaintenanceTask } from '../src/spec/app-spec.generated';
 import { databaseEnv } from './connections';
 import { objectMeta, WAVE } from './meta';
 import { containerSecurityContext, podSecurityContext, resources, scratchVolumes } from './pod';
+import { imagePullSecrets } from './pod-secrets';
 import { VolumeClaim } from './storage';
 
 const BACKUP_DIR = '/backup';
@@ -106,6 +107,8 @@ export class ScheduledJob extends Construct {
               metadata: { labels: workloadLabels(ctx, p.workload) },
               spec: {
                 restartPolicy: 'Never',
+                // SQLite backups run the app's image, which may live in the private registry.
+                imagePullSecrets: imagePullSecrets(ctx),
                 serviceAccountName: names.component(ctx, p.workload),
                 automountServiceAccountToken: false,
                 enableServiceLinks: false,
