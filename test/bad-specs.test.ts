@@ -122,7 +122,7 @@ const CASES: readonly BadSpec[] = [
   { name: 'job-time-zone-without-schedule', path: 'jobs[0].timeZone', problem: "applies to scheduled jobs only; add 'schedule' or remove 'timeZone'" },
   // Private registries and images by digest.
   { name: 'pull-secret-external-without-store', path: 'imagePullSecret.store', problem: "is required when mode is 'external'" },
-  { name: 'pull-secret-sealed-without-value', path: 'imagePullSecret.encryptedDockerConfigJson', problem: "is required when mode is 'sealed'", spawn: true },
+  { name: 'pull-secret-sealed-without-value', path: 'imagePullSecret.encryptedDockerConfigJson', problem: "is required when mode is 'sealed'" },
   { name: 'image-digest-too-short', path: 'components.web.image', problem: 'is "registry.example.com/shop-web:v1.0.0@sha256:abc123" but must be an image reference pinned by tag or digest' },
 ];
 

@@ -218,14 +218,14 @@ function revive(e: PlainError): Error {
 /**
  * What the environment folders (AppsChart, BootstrapChart in argocd/environment-charts.ts)
  * read of a system once its files are made: the context, every object's identity and scope,
- * and HorizontalPodAutoscalers whole. Keeping only that until the environment is finished
+ * and HorizontalPodAutoscalers and KEDA ScaledObjects whole (their targets' replicas are ignored). Keeping only that until the environment is finished
  * holds a fraction of the objects in memory and sends a fraction across threads;
  * test/parallel.test.ts checks that the folders come out byte-identical to buildTree's.
  */
 function forEnvironmentFolders(s: SynthesizedSystem): SynthesizedSystem {
   return {
     ctx: s.ctx,
-    manifests: s.manifests.map((m) => (m.kind === 'HorizontalPodAutoscaler' ? m : { apiVersion: m.apiVersion, kind: m.kind, metadata: m.metadata })),
+    manifests: s.manifests.map((m) => (m.kind === 'HorizontalPodAutoscaler' || m.kind === 'ScaledObject' ? m : { apiVersion: m.apiVersion, kind: m.kind, metadata: m.metadata })),
   };
 }
 
