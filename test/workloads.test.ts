@@ -221,6 +221,16 @@ describe('images by digest', () => {
     expect(containerNamed(apiPod, 'api').image).toBe('registry.example.com/shop-api:v1.0.0@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef');
   });
 
+  test('rejects an undigested image set by an environment override at the override, where the fix belongs', () => {
+    const doc = load(readFileSync(join(FIXTURE, 'shop.yaml'), 'utf8')) as Obj;
+    doc.components.api.sidecars[0].image = `registry.example.com/log-shipper:v3.1.0@sha256:${'b'.repeat(64)}`;
+    doc.components.worker.image = `registry.example.com/shop-api:v1.0.0@sha256:${'b'.repeat(64)}`;
+    doc.environments.staging = { components: { worker: { image: 'registry.example.com/shop-api:v1.1.0' } } };
+    expect(() => loadSystem(join(writeFixture(doc), 'shop.yaml'), strict)).toThrow(
+      expect.objectContaining({ errors: [expect.objectContaining({ path: 'environments.staging.components.worker.image', problem: expect.stringContaining('"registry.example.com/shop-api:v1.1.0" without a digest') })] }),
+    );
+  });
+
   test('rejects images without a digest in an environment that requires digests, naming each field', () => {
     expect(() => loadSystem(join(FIXTURE, 'shop.yaml'), strict)).toThrow(
       expect.objectContaining({
