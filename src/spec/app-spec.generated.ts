@@ -17,7 +17,7 @@ export type DnsLabel = string;
  */
 export type Memory = string;
 /**
- * an image reference pinned by tag or digest, such as registry.example.com/app:v1.2.3 or app@sha256:<64 hex>
+ * an image reference pinned by tag or digest, such as registry.example.com/app:v1.2.3, app@sha256:<64 hex> or app:v1.2.3@sha256:<64 hex>
  */
 export type Image = string;
 /**
@@ -76,6 +76,13 @@ export interface AppSpec {
   database?: Database;
   cache?: Cache;
   migrations?: Migrations;
+  imagePullSecret?: ImagePullSecret;
+  /**
+   * User CronJobs and one-off Jobs.
+   *
+   * @maxItems 20
+   */
+  jobs?: Job[];
   /**
    * @maxItems 10
    */
@@ -201,6 +208,45 @@ export interface Component {
    */
   writablePaths?: AbsolutePath[];
   autoscaling?: Autoscaling;
+  keda?: Keda;
+  /**
+   * Containers that run to completion, in order, before the main one starts.
+   *
+   * @maxItems 5
+   */
+  initContainers?: ExtraContainer[];
+  /**
+   * Native sidecars (init containers with restartPolicy Always): they start before the init containers and the main container, and stop after it.
+   *
+   * @maxItems 5
+   */
+  sidecars?: ExtraContainer[];
+  /**
+   * Secret keys mounted read-only as files named after the keys, for apps that read secrets from files.
+   */
+  secretFiles?: {
+    path: AbsolutePath;
+    /**
+     * @minItems 1
+     */
+    keys: [EnvName, ...EnvName[]];
+  };
+  /**
+   * An API backend others depend on: its pods get the platform's PriorityClass (as the in-cluster database does), so the scheduler evicts other pods first.
+   */
+  critical?: boolean;
+  /**
+   * Node labels the pods must run on.
+   */
+  nodeSelector?: {
+    [k: string]: string;
+  };
+  /**
+   * Node taints the pods tolerate.
+   *
+   * @maxItems 10
+   */
+  tolerations?: Toleration[];
   /**
    * Prometheus scraping of this web component (ServiceMonitor).
    */
@@ -256,6 +302,151 @@ export interface Autoscaling {
   minReplicas: number;
   maxReplicas: number;
   targetCPUUtilization?: number;
+  /**
+   * Average memory use in percent of the request that adds a replica; no memory metric when left out.
+   */
+  targetMemoryUtilization?: number;
+  /**
+   * Custom (per pod) or external metrics served by prometheus-adapter through the custom.metrics.k8s.io / external.metrics.k8s.io APIs; the HPA adds replicas when any metric is above its target.
+   *
+   * @maxItems 10
+   */
+  metrics?: CustomMetric[];
+  behavior?: ScalingBehavior;
+}
+export interface CustomMetric {
+  /**
+   * pods: a metric of each pod (custom.metrics.k8s.io), averaged over the pods; external: a metric of something outside the workload (external.metrics.k8s.io).
+   */
+  type: 'pods' | 'external';
+  /**
+   * the metric name as prometheus-adapter serves it, such as http_request_duration_seconds_p95
+   */
+  name: string;
+  /**
+   * external only: label matchers that pick one series of the metric.
+   */
+  selector?: {
+    [k: string]: string;
+  };
+  /**
+   * target per pod as a Kubernetes quantity, such as 500m (0.5) or 100
+   */
+  averageValue?: string;
+  /**
+   * external only: target of the metric's total value as a quantity
+   */
+  value?: string;
+}
+/**
+ * How fast replicas are added and removed (HPA behavior); Kubernetes' defaults apply to a direction left out.
+ */
+export interface ScalingBehavior {
+  scaleUp?: ScalingRules;
+  scaleDown?: ScalingRules;
+}
+export interface ScalingRules {
+  stabilizationWindowSeconds?: number;
+  selectPolicy?: 'Max' | 'Min' | 'Disabled';
+  /**
+   * @minItems 1
+   * @maxItems 5
+   */
+  policies?: [
+    {
+      type: 'Pods' | 'Percent';
+      value: number;
+      periodSeconds: number;
+    },
+    ...{
+      type: 'Pods' | 'Percent';
+      value: number;
+      periodSeconds: number;
+    }[]
+  ];
+}
+/**
+ * Queue-depth scaling with a KEDA ScaledObject (keda.sh/v1alpha1), for workers. KEDA owns the replica count; a component sets either this or 'autoscaling', never both.
+ */
+export interface Keda {
+  minReplicas: number;
+  maxReplicas: number;
+  /**
+   * How often KEDA reads the queue; default 30.
+   */
+  pollingIntervalSeconds?: number;
+  /**
+   * Wait after the last active trigger before scaling to minReplicas 0; default 300.
+   */
+  cooldownSeconds?: number;
+  /**
+   * Length of a Redis list, such as Celery's default queue 'celery' on the system's cache.
+   */
+  redisList: {
+    listName: string;
+    /**
+     * Target number of queued items per replica.
+     */
+    listLength: number;
+    /**
+     * Redis database of the broker; default 0.
+     */
+    databaseIndex?: number;
+    /**
+     * an environment variable name: upper-case letters, digits and '_', starting with a letter
+     */
+    addressKey?: string;
+    /**
+     * an environment variable name: upper-case letters, digits and '_', starting with a letter
+     */
+    passwordKey?: string;
+    /**
+     * external cache only: connect with TLS.
+     */
+    tls?: boolean;
+  };
+  /**
+   * Also scale on CPU (a KEDA cpu trigger).
+   */
+  targetCPUUtilization?: number;
+  behavior?: ScalingBehavior;
+}
+/**
+ * A container beside the main one, with the same hardened security context and volume mounts.
+ */
+export interface ExtraContainer {
+  name: ComponentName;
+  /**
+   * an image reference pinned by tag or digest, such as registry.example.com/app:v1.2.3, app@sha256:<64 hex> or app:v1.2.3@sha256:<64 hex>
+   */
+  image?: string;
+  command?: string[];
+  args?: string[];
+  env?: {
+    [k: string]: string | number | boolean;
+  };
+  /**
+   * Secret keys this container reads, each as its own env var.
+   */
+  secrets?: EnvName[];
+  resources: Resources;
+  /**
+   * sidecars only: probes of the sidecar.
+   */
+  probes?: {
+    liveness?: Probe;
+    readiness?: Probe;
+    startup?: Probe;
+  };
+}
+export interface Toleration {
+  key: string;
+  /**
+   * default Equal
+   */
+  operator?: 'Equal' | 'Exists';
+  value?: string;
+  effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 }
 export interface EgressRule {
   port: Port;
@@ -296,7 +487,7 @@ export interface Cache {
   resources?: Resources;
 }
 /**
- * A Job run as an Argo CD PreSync hook with the component's image; workloads roll only if it succeeds.
+ * A Job run as an Argo CD Sync hook in wave -1 (after config, secrets and database, before workloads) with the component's image; workloads roll only if it succeeds. A successful run is deleted at once, a failed one after a day.
  */
 export interface Migrations {
   component: ComponentName;
@@ -305,6 +496,60 @@ export interface Migrations {
    */
   command: [string, ...string[]];
   timeoutSeconds?: number;
+}
+/**
+ * Credentials of a private registry as a kubernetes.io/dockerconfigjson Secret that every pod of the system pulls with. Its value never enters git.
+ */
+export interface ImagePullSecret {
+  /**
+   * a DNS label: lower-case letters, digits and '-', starting with a letter, at most 63 characters
+   */
+  name?: string;
+  /**
+   * external: an ExternalSecret from a store; sealed: a SealedSecret; bootstrap: created by the operator (kubectl create secret docker-registry) before the first sync.
+   */
+  mode: 'external' | 'sealed' | 'bootstrap';
+  store?: {
+    kind?: 'SecretStore' | 'ClusterSecretStore';
+    name: DnsLabel;
+  };
+  /**
+   * external: key in the store; default '<name>/<environment>/registry'.
+   */
+  remoteKey?: string;
+  /**
+   * external: property of the remote key holding the docker config JSON; default 'dockerconfigjson'.
+   */
+  property?: string;
+  /**
+   * sealed: the sealed value of .dockerconfigjson.
+   */
+  encryptedDockerConfigJson?: string;
+}
+/**
+ * A task run with a component's image, config, secrets, volumes and network access: a CronJob with 'schedule', else a one-off Job.
+ */
+export interface Job {
+  name: ComponentName;
+  component: ComponentName;
+  /**
+   * @minItems 1
+   */
+  command: [string, ...string[]];
+  schedule?: Schedule;
+  /**
+   * IANA zone of the schedule, such as Europe/Warsaw; default the controller's (UTC).
+   */
+  timeZone?: string;
+  /**
+   * activeDeadlineSeconds of each run; default 3600.
+   */
+  timeoutSeconds?: number;
+  /**
+   * Retries of a failed run; default 1.
+   */
+  backoffLimit?: number;
+  resources?: Resources;
 }
 export interface Backup {
   name: ComponentName;

@@ -43,6 +43,16 @@ export interface PlatformSpec {
     backupRetain?: number;
   };
   certificates?: Certificates;
+  /**
+   * Where the KEDA operator runs: its pods need to reach the queues they measure.
+   */
+  keda?: {
+    /**
+     * a DNS label: lower-case letters, digits and '-', starting with a letter
+     */
+    namespace?: string;
+    operatorPodLabels?: Labels1;
+  };
   environments: {
     [k: string]: Environment;
   };
@@ -58,10 +68,20 @@ export interface Certificates {
   acmeServer: string;
   email: string;
 }
+/**
+ * default app: keda-operator
+ */
+export interface Labels1 {
+  [k: string]: string;
+}
 export interface Environment {
   /**
    * API server URL of the destination cluster as registered in Argo CD.
    */
   cluster: string;
   certificates?: Certificates;
+  /**
+   * Refuse images without an @sha256 digest in this environment (such as production), so what runs is exactly what was tested.
+   */
+  requireImageDigests?: boolean;
 }
