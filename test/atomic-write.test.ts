@@ -10,8 +10,12 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runSynth } from '../src/cli/synth-command';
+import { createProgress } from '../src/cli/progress';
 import { readTree, recoverInterruptedWrite, writeTree } from '../src/synth/write';
 import { DirSnapshot, snapshotDir } from './support/snapshot-dir';
+
+/** Progress that prints nothing (as in CI). */
+const QUIET = createProgress(process.stderr, { CI: 'true' });
 
 const REPO = resolve(__dirname, '..');
 const TSX = join(REPO, 'node_modules', '.bin', 'tsx');
@@ -117,7 +121,7 @@ describe('a synth killed between its two renames is recovered', () => {
   beforeAll(() => {
     ws = workspace();
     let err = '';
-    const code = runSynth({ check: false, apps: ws.apps, out: ws.dist, platform: ws.platform, quiet: true }, () => undefined, (s) => (err += s));
+    const code = runSynth({ check: false, apps: ws.apps, out: ws.dist, platform: ws.platform, quiet: true, build: {} }, () => undefined, (s) => (err += s), QUIET);
     expect(err).toBe('');
     expect(code).toBe(0);
     synthesized = snapshotDir(ws.dist);
@@ -159,7 +163,7 @@ describe('a synth killed between its two renames is recovered', () => {
     setMagnetiqTag(ws, 'magnetiq-frontend', 'v9.1.0');
     let out = '';
     let err = '';
-    const code = runSynth({ check: false, apps: ws.apps, out: ws.dist, platform: ws.platform, quiet: false }, (s) => (out += s), (s) => (err += s));
+    const code = runSynth({ check: false, apps: ws.apps, out: ws.dist, platform: ws.platform, quiet: false, build: {} }, (s) => (out += s), (s) => (err += s), QUIET);
     expect(err).toBe('');
     expect(code).toBe(0);
     // Nothing added or removed: the recovered tree, not an empty folder, was the base of the diff.

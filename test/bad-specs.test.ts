@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { MAX_SPEC_BYTES } from '../src/spec/load';
 import { runSynth } from '../src/cli/synth-command';
+import { createProgress } from '../src/cli/progress';
 import { DirSnapshot, snapshotDir } from './support/snapshot-dir';
 
 const REPO = resolve(__dirname, '..');
@@ -134,7 +135,7 @@ interface Run {
 function runInProcess(apps: string, out: string): Run {
   let stdout = '';
   let stderr = '';
-  const code = runSynth({ check: false, apps, out, platform: PLATFORM, quiet: false }, (s) => (stdout += s), (s) => (stderr += s));
+  const code = runSynth({ check: false, apps, out, platform: PLATFORM, quiet: false, build: {} }, (s) => (stdout += s), (s) => (stderr += s), createProgress(process.stderr, { CI: 'true' }));
   return { code, stderr, stdout };
 }
 

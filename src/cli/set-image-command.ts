@@ -13,9 +13,10 @@ import appSchema from '../../schema/app-spec.schema.json';
 import { setScalarInText } from '../spec/edit';
 import { SpecErrors } from '../spec/errors';
 import { displayPath, loadSpecs, specFiles } from '../spec/load';
-import { buildTreeAuto } from '../synth/parallel';
+import { buildTree } from '../synth/build';
+import { pairBuilderFor } from '../synth/parallel';
 import { readTree, writeTree } from '../synth/write';
-import { CommandIO, parseCommandArgs, reportSpecErrors, UsageError } from './command';
+import { buildSettingsFromEnv, CommandIO, parseCommandArgs, reportSpecErrors, UsageError } from './command';
 import { nonEmpty, renderChanges, SOURCE_FLAGS, summaryTable, treeChanges } from './diff-command';
 
 export const SET_IMAGE_USAGE = `Usage: npm run set-image -- --app SYSTEM --env ENV COMPONENT=IMAGE... [--apps DIR] [--out DIR] [--platform FILE]
@@ -151,7 +152,8 @@ export function runSetImage(opts: SetImageOptions, io: CommandIO): number {
   let tree;
   try {
     io.progress.update('synthesizing');
-    tree = buildTreeAuto(loadSpecs(appsDir, resolve(opts.platform)), opts.platform).tree;
+    const specs = loadSpecs(appsDir, resolve(opts.platform));
+    tree = buildTree(specs, opts.platform, pairBuilderFor(specs, buildSettingsFromEnv(io.env))).tree;
   } catch (e) {
     writeFileSync(file, original);
     if (e instanceof SpecErrors) return reportSpecErrors(e, io, `set-image (${displayPath(file)} is left as it was)`);

@@ -4,10 +4,13 @@
  */
 import { resolve } from 'node:path';
 import { SpecErrors } from '../spec/errors';
-import { parseCommandArgs } from './command';
-import { createProgress, Progress } from './progress';
+import { buildSettingsFromEnv, parseCommandArgs } from './command';
+import type { Environment } from './progress';
+import type { Progress } from './progress';
 import { loadSpecs } from '../spec/load';
-import { BuildStats, buildAutoInto, pairCount, prestartWorkers } from '../synth/parallel';
+import { buildInto } from '../synth/build';
+import type { BuildStats } from '../synth/pair-builder';
+import { BuildSettings, pairBuilderFor, pairCount, prestartWorkers } from '../synth/parallel';
 import { CheckSink, isEmptyDiff, StagedWriter, TreeDiff } from '../synth/write';
 
 export const USAGE = `Usage: npm run synth -- [--check] [--apps DIR] [--out DIR] [--platform FILE] [--quiet]
@@ -25,9 +28,11 @@ export interface SynthOptions {
   readonly out: string;
   readonly platform: string;
   readonly quiet: boolean;
+  /** Worker threads and who builds (GITOPS_SYNTH_WORKERS, GITOPS_SYNTH_MAIN_BUILDS). */
+  readonly build: BuildSettings;
 }
 
-export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): SynthOptions {
+export function parseSynthArgs(argv: readonly string[], env: Environment): SynthOptions {
   const { values } = parseCommandArgs(
     argv,
     {
@@ -45,6 +50,7 @@ export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     apps: values.apps ?? 'apps',
     out: values.out ?? env.CDK8S_OUTDIR ?? 'dist',
     platform: values.platform ?? 'platform.yaml',
+    build: buildSettingsFromEnv(env),
   };
 }
 
@@ -69,21 +75,21 @@ function threads(stats: BuildStats | undefined): string {
   return `; ${stats.pairsOnMainThread + stats.pairsOnWorkers} system-environments built, ${stats.pairsOnMainThread} on the main thread and ${stats.pairsOnWorkers} on ${workers}`;
 }
 
-export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: string) => void, progress: Progress = createProgress()): number {
+export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: string) => void, progress: Progress): number {
   const started = Date.now();
   const outDir = resolve(opts.out);
   // Files stream to disk (or are compared with it) as they are built: memory stays flat.
   let sink: StagedWriter | CheckSink | undefined;
   let stats: BuildStats | undefined;
   // Worker threads (many specs only) load their modules while the specs are read.
-  const workers = prestartWorkers(resolve(opts.apps));
+  const workers = prestartWorkers(resolve(opts.apps), opts.build);
   try {
     progress.update(`reading specs from ${opts.apps}/`);
     const specs = loadSpecs(resolve(opts.apps), resolve(opts.platform));
     sink = opts.check ? new CheckSink(outDir) : new StagedWriter(outDir);
     const target = sink;
     const pairs = pairCount(specs);
-    stats = buildAutoInto(specs, opts.platform, {
+    stats = buildInto(specs, opts.platform, {
       get size() {
         return target.size;
       },
@@ -92,7 +98,7 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
         target.set(path, content);
         if (target.size % PROGRESS_EVERY === 0) progress.update(`synthesizing ${pairs} system-environments: ${target.size} files`);
       },
-    }, workers);
+    }, pairBuilderFor(specs, opts.build, workers));
   } catch (e) {
     if (sink instanceof StagedWriter) sink.abort();
     if (e instanceof SpecErrors) {

@@ -87,6 +87,11 @@ export function isSingleton(ctx: SystemContext, name: string): boolean {
   return ctx.spec.components[name].singleton === true || (db?.engine === 'sqlite' && db.writer === name);
 }
 
+/** Whether a component gets a HorizontalPodAutoscaler (a singleton never does). */
+export function isAutoscaled(ctx: SystemContext, name: string): boolean {
+  return ctx.spec.components[name].autoscaling !== undefined && !isSingleton(ctx, name);
+}
+
 /** Components sorted by name, so output never depends on the order of keys in a spec. */
 export function componentsOf(ctx: SystemContext): Array<[string, Component]> {
   return Object.entries(ctx.spec.components).sort(([a], [b]) => a.localeCompare(b));
