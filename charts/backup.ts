@@ -171,7 +171,7 @@ export class Backups extends Construct {
   }
 
   private backup(ctx: SystemContext, b: Backup): void {
-    const workload = `backup-${b.name}`;
+    const workload = names.backupWorkload(b.name);
     new VolumeClaim(this, `${workload}-volume`, { ctx, name: names.backupVolume(ctx, b.name), size: b.size });
     const target = { name: 'backup', persistentVolumeClaim: { claimName: names.backupVolume(ctx, b.name) } };
     const targetMount = { name: 'backup', mountPath: BACKUP_DIR };

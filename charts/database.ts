@@ -10,10 +10,9 @@ import { POSTGRES, REDIS } from '../src/model/flows';
 import { names, selectorLabels, workloadLabels } from '../src/model/names';
 import type { Resources } from '../src/spec/app-spec.generated';
 import { POSTGRES_PORT, postgresDatabase, REDIS_PORT } from './connections';
-import { objectMeta, WAVE } from './meta';
+import { KEEP, objectMeta, WAVE } from './meta';
 import { containerSecurityContext, podSecurityContext, resources, scratchVolumes } from './pod';
 import { Service } from './service';
-import { KEEP_VOLUME } from './storage';
 
 interface StatefulProps {
   readonly ctx: SystemContext;
@@ -83,7 +82,7 @@ class SingleInstanceStatefulSet extends Construct {
         },
         volumeClaimTemplates: [
           {
-            metadata: { name: 'data', annotations: KEEP_VOLUME },
+            metadata: { name: 'data', annotations: KEEP },
             spec: {
               accessModes: ['ReadWriteOnce'],
               storageClassName: ctx.platform.storageClassName,

@@ -76,7 +76,7 @@ const CASES: readonly BadSpec[] = [
   { name: 'top-level-list', path: '(document)', problem: 'must be a YAML mapping (key: value lines) but is a list', spawn: true },
   { name: 'top-level-scalar', path: '(document)', problem: 'must be a YAML mapping (key: value lines)' },
   // Images.
-  { name: 'image-latest-tag', path: 'components.web.image', problem: "'latest' is not a release: pin a version tag or a digest" },
+  { name: 'image-latest-tag', path: 'components.web.image', problem: "it uses the tag 'latest', which moves with every push (rule no-latest-tag): pin the release tag or digest CI built, e.g. :v1.4.2" },
   { name: 'image-without-tag', path: 'components.web.image', problem: 'is "registry.example.com/shop-web" but must be an image reference pinned by tag or digest' },
   { name: 'image-registry-port-no-tag', path: 'components.web.image', problem: 'must be an image reference pinned by tag or digest' },
   // Probes.

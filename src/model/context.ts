@@ -5,6 +5,7 @@
 import type { AppSpec, Component } from '../spec/app-spec.generated';
 import type { Certificates, PlatformSpec } from '../spec/platform.generated';
 import { DEFAULTS, PLATFORM_DEFAULTS } from './defaults';
+import { names } from './names';
 
 /** Platform settings of one environment, every default applied. */
 export interface ResolvedPlatform {
@@ -75,7 +76,7 @@ export function systemContext(spec: AppSpec, platform: ResolvedPlatform): System
   return {
     system: spec.name,
     env: platform.env,
-    namespace: spec.namespace ?? `${spec.name}-${platform.env}`,
+    namespace: names.namespace(spec.name, platform.env, spec.namespace),
     spec,
     platform,
   };

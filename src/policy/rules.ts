@@ -5,6 +5,7 @@
  * every folder before anything is written (src/policy/gate.ts); test/policy.test.ts runs the
  * same rules over the committed dist/ and feeds each one a broken object.
  */
+import { SYNC_OPTION, SYNC_OPTIONS } from '../../charts/meta';
 import { containersOf, Doc, Folder, isEmptySelector, Json, K8sObject, podTemplates, PodTemplate, positiveQuantity, selects } from './objects';
 
 export interface Rule {
@@ -45,7 +46,7 @@ function workloadReplicas(folder: Folder, doc: Doc): { replicas: number; autosca
 }
 
 function syncOptionsOf(meta: Json): string[] {
-  return String(meta?.annotations?.['argocd.argoproj.io/sync-options'] ?? '')
+  return String(meta?.annotations?.[SYNC_OPTIONS] ?? '')
     .split(',')
     .map((s) => s.trim());
 }
@@ -254,7 +255,7 @@ export const RULES: readonly Rule[] = [
         }
         return metas.flatMap(([what, meta]) => {
           const options = syncOptionsOf(meta);
-          const missing = ['Prune=false', 'Delete=false'].filter((o) => !options.includes(o));
+          const missing = [SYNC_OPTION.noPrune, SYNC_OPTION.noDelete].filter((o) => !options.includes(o));
           return missing.length === 0 ? [] : [`${d.file}: ${what} lacks ${missing.join(' and ')} in argocd.argoproj.io/sync-options`];
         });
       }),

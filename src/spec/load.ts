@@ -10,6 +10,7 @@ import type { AppSpec } from './app-spec.generated';
 import type { PlatformSpec } from './platform.generated';
 import { Problem, SpecError, SpecErrors } from './errors';
 import { deepMerge, isPlainObject, overrideSets } from './merge';
+import { names } from '../model/names';
 import { checkRules } from './rules';
 import { checkAppSchema, checkPlatformSchema } from './schema-check';
 
@@ -164,7 +165,7 @@ export function loadSpecs(appsDir: string, platformFile: string): LoadedSpecs {
   const owners = new Map<string, string>();
   for (const s of systems) {
     for (const [env, spec] of s.environments) {
-      const ns = `${env}/${spec.namespace ?? `${spec.name}-${env}`}`;
+      const ns = `${env}/${names.namespace(spec.name, env, spec.namespace)}`;
       const other = owners.get(ns);
       if (other !== undefined) errors.push(new SpecError(s.file, 'namespace', `namespace ${ns.split('/')[1]} in ${env} is already used by ${other}; each system needs its own namespace`));
       else owners.set(ns, s.file);
