@@ -11,7 +11,7 @@ import { names, selectorLabels, workloadLabels } from '../src/model/names';
 import type { Resources } from '../src/spec/app-spec.generated';
 import { POSTGRES_PORT, postgresDatabase, REDIS_PORT } from './connections';
 import { KEEP, objectMeta, WAVE } from './meta';
-import { containerSecurityContext, podSecurityContext, resources, scratchVolumes } from './pod';
+import { podTemplate, resources, scratchVolumes } from './pod';
 import { Service } from './service';
 
 interface StatefulProps {
@@ -36,7 +36,6 @@ class SingleInstanceStatefulSet extends Construct {
     super(scope, id);
     const { ctx } = p;
     const name = names.component(ctx, p.workload);
-    const id_ = { runAsUser: p.uid, runAsGroup: p.uid };
     const scratch = scratchVolumes(p.writablePaths);
     const check = (initialDelaySeconds: number): k8s.Probe => ({
       exec: { command: ['/bin/sh', '-c', p.check] },
@@ -54,32 +53,25 @@ class SingleInstanceStatefulSet extends Construct {
         replicas: 1,
         selector: { matchLabels: selectorLabels(ctx, p.workload) },
         persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-        template: {
-          metadata: { labels: workloadLabels(ctx, p.workload) },
-          spec: {
-            serviceAccountName: name,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: podSecurityContext(id_),
-            terminationGracePeriodSeconds: 60,
-            containers: [
-              {
-                name: p.workload,
-                image: p.image,
-                imagePullPolicy: 'IfNotPresent',
-                args: p.args,
-                env: p.env,
-                ports: [{ name: 'http', containerPort: p.port, protocol: 'TCP' }],
-                resources: resources(p.resources),
-                livenessProbe: check(30),
-                readinessProbe: check(5),
-                securityContext: containerSecurityContext(id_),
-                volumeMounts: [{ name: 'data', mountPath: p.dataPath }, ...scratch.mounts],
-              },
-            ],
-            volumes: scratch.volumes,
-          },
-        },
+        template: podTemplate(ctx, {
+          workload: p.workload,
+          identity: { runAsUser: p.uid, runAsGroup: p.uid },
+          terminationGracePeriodSeconds: 60,
+          containers: [
+            {
+              name: p.workload,
+              image: p.image,
+              args: p.args,
+              env: p.env,
+              ports: [{ name: 'http', containerPort: p.port, protocol: 'TCP' }],
+              resources: resources(p.resources),
+              livenessProbe: check(30),
+              readinessProbe: check(5),
+              volumeMounts: [{ name: 'data', mountPath: p.dataPath }, ...scratch.mounts],
+            },
+          ],
+          volumes: scratch.volumes,
+        }),
         volumeClaimTemplates: [
           {
             metadata: { name: 'data', annotations: KEEP },
