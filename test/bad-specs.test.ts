@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { MAX_SPEC_BYTES } from '../src/spec/load';
 import { runSynth } from '../src/cli/synth-command';
+import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT } from '../src/synth/output-folder';
 import { DirSnapshot, snapshotDir } from './support/snapshot-dir';
 
 const REPO = resolve(__dirname, '..');
@@ -122,6 +123,7 @@ function sentinelOut(): { parent: string; out: string } {
   mkdirSync(join(out, 'dev', 'shop'), { recursive: true });
   copyFileSync(PLATFORM, join(out, 'dev', 'shop', 'sentinel-platform.yaml'));
   copyFileSync(specOf(MINIMAL), join(out, 'sentinel-spec.yaml'));
+  writeFileSync(join(out, OUTPUT_MARKER), OUTPUT_MARKER_TEXT);
   return { parent, out };
 }
 
