@@ -64,8 +64,8 @@ const CASES: readonly BadSpec[] = [
   // Secrets where only settings belong, named by key.
   { name: 'secret-in-config-password', path: 'config.SMTP_PASSWORD', problem: 'looks like a secret (its name "SMTP_PASSWORD" says it holds a secret); move SMTP_PASSWORD to secrets.keys', spawn: true },
   { name: 'secret-in-config-api-key', path: 'config.STRIPE_API_KEY', problem: 'looks like a secret (its name "STRIPE_API_KEY" says it holds a key)' },
-  { name: 'secret-in-config-url-credentials', path: 'config.UPSTREAM_URL', problem: 'looks like a secret (its value is a URL with a password in it); move UPSTREAM_URL' },
-  { name: 'secret-in-config-private-key', path: 'config.JWT_SIGNER_PEM', problem: 'looks like a secret (its value is a private key); move JWT_SIGNER_PEM' },
+  { name: 'secret-in-config-url-credentials', path: 'config.UPSTREAM_URL', problem: 'looks like a secret (its value holds a URL with a password in it); move UPSTREAM_URL' },
+  { name: 'secret-in-config-private-key', path: 'config.JWT_SIGNER_PEM', problem: 'looks like a secret (its value holds a private key); move JWT_SIGNER_PEM' },
   { name: 'secret-in-component-env', path: 'components.web.env.GITHUB_TOKEN', problem: 'looks like a secret (its name "GITHUB_TOKEN" says it holds a secret)' },
   // Files that are not one YAML mapping.
   { name: 'yaml-syntax-error', path: '(document)', problem: 'is not valid YAML at line 50, column 5: missed comma between flow collection entries', spawn: true },
