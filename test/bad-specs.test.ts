@@ -12,6 +12,7 @@ import { join, relative, resolve } from 'node:path';
 import { MAX_SPEC_BYTES } from '../src/spec/load';
 import { runSynth } from '../src/cli/synth-command';
 import { createProgress } from '../src/cli/progress';
+import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT } from '../src/synth/output-folder';
 import { DirSnapshot, snapshotDir } from './support/snapshot-dir';
 
 const REPO = resolve(__dirname, '..');
@@ -64,8 +65,8 @@ const CASES: readonly BadSpec[] = [
   // Secrets where only settings belong, named by key.
   { name: 'secret-in-config-password', path: 'config.SMTP_PASSWORD', problem: 'looks like a secret (its name "SMTP_PASSWORD" says it holds a secret); move SMTP_PASSWORD to secrets.keys', spawn: true },
   { name: 'secret-in-config-api-key', path: 'config.STRIPE_API_KEY', problem: 'looks like a secret (its name "STRIPE_API_KEY" says it holds a key)' },
-  { name: 'secret-in-config-url-credentials', path: 'config.UPSTREAM_URL', problem: 'looks like a secret (its value is a URL with a password in it); move UPSTREAM_URL' },
-  { name: 'secret-in-config-private-key', path: 'config.JWT_SIGNER_PEM', problem: 'looks like a secret (its value is a private key); move JWT_SIGNER_PEM' },
+  { name: 'secret-in-config-url-credentials', path: 'config.UPSTREAM_URL', problem: 'looks like a secret (its value holds a URL with a password in it); move UPSTREAM_URL' },
+  { name: 'secret-in-config-private-key', path: 'config.JWT_SIGNER_PEM', problem: 'looks like a secret (its value holds a private key); move JWT_SIGNER_PEM' },
   { name: 'secret-in-component-env', path: 'components.web.env.GITHUB_TOKEN', problem: 'looks like a secret (its name "GITHUB_TOKEN" says it holds a secret)' },
   // Files that are not one YAML mapping.
   { name: 'yaml-syntax-error', path: '(document)', problem: 'is not valid YAML at line 50, column 5: missed comma between flow collection entries', spawn: true },
@@ -123,6 +124,7 @@ function sentinelOut(): { parent: string; out: string } {
   mkdirSync(join(out, 'dev', 'shop'), { recursive: true });
   copyFileSync(PLATFORM, join(out, 'dev', 'shop', 'sentinel-platform.yaml'));
   copyFileSync(specOf(MINIMAL), join(out, 'sentinel-spec.yaml'));
+  writeFileSync(join(out, OUTPUT_MARKER), OUTPUT_MARKER_TEXT);
   return { parent, out };
 }
 

@@ -95,7 +95,11 @@ export async function runCommand(usage: string, run: (argv: string[], io: Comman
       process.exitCode = 2;
       return;
     }
-    throw e;
+    // No input may end in a stack trace: say what failed in one line; the stack is for bug reports.
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`error: ${message}\nThis is a bug in gitops-synth, not in your input; run again with GITOPS_SYNTH_DEBUG=1 to see where it happened.\n`);
+    if (process.env.GITOPS_SYNTH_DEBUG === '1' && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
+    process.exitCode = 1;
   } finally {
     io.progress.done();
   }

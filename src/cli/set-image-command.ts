@@ -18,6 +18,7 @@ import { pairBuilderFor } from '../synth/parallel';
 import { readTree, writeTree } from '../synth/write';
 import { buildSettingsFromEnv, CommandIO, parseCommandArgs, reportSpecErrors, UsageError } from './command';
 import { nonEmpty, renderChanges, SOURCE_FLAGS, summaryTable, treeChanges } from './diff-command';
+import { guardInputDir, guardOutputDir } from './output-guard';
 
 export const SET_IMAGE_USAGE = `Usage: npm run set-image -- --app SYSTEM --env ENV COMPONENT=IMAGE... [--apps DIR] [--out DIR] [--platform FILE]
 
@@ -77,7 +78,14 @@ export function runSetImage(opts: SetImageOptions, io: CommandIO): number {
     return 1;
   }
 
-  const appsDir = resolve(opts.apps);
+  // set-image replaces --out whole, as synth does: refuse a folder that is not synth's before editing the spec.
+  const appsDir = guardInputDir(opts.apps, '--apps', { mustExist: true });
+  const outDir = guardOutputDir(opts.out, {
+    protect: [
+      { path: opts.apps, what: 'the specs folder (--apps)' },
+      { path: opts.platform, what: 'the platform file (--platform)' },
+    ],
+  });
   const file = [join(appsDir, `${opts.app}.yaml`), join(appsDir, `${opts.app}.yml`)].find((f) => existsSync(f)) ?? join(appsDir, `${opts.app}.yaml`);
   if (!existsSync(file)) {
     const known = specFiles(appsDir).map((f) => basename(f).replace(/\.ya?ml$/, ''));
@@ -133,7 +141,6 @@ export function runSetImage(opts: SetImageOptions, io: CommandIO): number {
     throw e;
   }
   io.progress.update(`writing ${opts.out}/`);
-  const outDir = resolve(opts.out);
   const current = readTree(outDir);
   writeTree(outDir, tree);
   io.progress.done();

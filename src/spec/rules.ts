@@ -10,6 +10,7 @@ import { names } from '../model/names';
 import { Problem } from './errors';
 import { bytes, millicores } from './quantity';
 import { secretLikeReason } from './secret-like';
+import { checkSecretValues } from './rules/secret-values';
 
 /** Names a component may list in `connectsTo` besides other components. */
 export const DATABASE = 'database';
@@ -27,6 +28,7 @@ export function checkRules(spec: AppSpec): Problem[] {
   const secretKeys = new Set(spec.secrets?.keys ?? []);
 
   checkSecrets(spec, add);
+  checkSecretValues(spec, add);
   for (const [key, value] of Object.entries(spec.config ?? {})) {
     const reason = secretLikeReason(key, value);
     if (reason) add(`config.${key}`, `looks like a secret (${reason}); move ${key} to secrets.keys and keep its value out of git`);
