@@ -56,7 +56,59 @@ export function violationError(specFile: string, v: PolicyViolation): SpecError 
   return new SpecError(specFile, where, `${what} (breaks policy rule ${v.rule}: ${v.title})`);
 }
 
-/** Runs the gate over one folder and adds an error per violation to `errors`. */
-export function enforcePolicy(folder: Folder, specFile: string, errors: SpecError[], ctx?: SystemContext): void {
-  for (const v of policyViolations(folder, ctx)) errors.push(violationError(specFile, v));
+/** A rule the spec lets escape-hatch objects break, with the reason (spec field `waivers`). */
+export interface Waiver {
+  readonly rule: string;
+  readonly reason: string;
+}
+
+/** How the gate treats objects that escape hatches added or changed. */
+export interface EscapeHatchPolicy {
+  /** dist/ file of each object an escape hatch added or changed, to the spec field that did it. */
+  readonly origins: ReadonlyMap<string, string>;
+  /**
+   * Rules those objects may break.
+   * @default - none
+   */
+  readonly waivers?: readonly Waiver[];
+  /**
+   * Where the waivers are in the spec (`waivers` or `environments.<env>.waivers`).
+   * @default 'waivers'
+   */
+  readonly waiversField?: string;
+}
+
+/** The dist/ file a violation is about: the path it starts with. */
+function violationFile(violation: string): string {
+  return /^(\S+?\.yaml)\b/.exec(violation)?.[1] ?? '';
+}
+
+/**
+ * Runs the gate over one folder and adds an error per violation to `errors`. A violation in an
+ * object an escape hatch made is reported at that spec field, unless the spec waives the rule;
+ * generated objects are never waived.
+ */
+export function enforcePolicy(folder: Folder, specFile: string, errors: SpecError[], ctx?: SystemContext, hatches?: EscapeHatchPolicy): void {
+  const waivers = hatches?.waivers ?? [];
+  const known = new Set(policyRuleIds());
+  waivers.forEach((w, i) => {
+    if (!known.has(w.rule)) {
+      errors.push(new SpecError(specFile, `${hatches?.waiversField ?? 'waivers'}[${i}].rule`, `is ${JSON.stringify(w.rule)}, which is not a policy rule; rules: ${[...known].sort().join(', ')}`));
+    }
+  });
+  for (const v of policyViolations(folder, ctx)) {
+    const origin = hatches?.origins.get(violationFile(v.violation));
+    if (origin === undefined) {
+      errors.push(violationError(specFile, v));
+      continue;
+    }
+    if (waivers.some((w) => w.rule === v.rule)) continue;
+    errors.push(
+      new SpecError(
+        specFile,
+        origin,
+        `makes ${v.violation}, which breaks policy rule ${v.rule} (${v.title}); change ${origin}, or waive the rule with a reason under ${hatches?.waiversField ?? 'waivers'} if it must break it`,
+      ),
+    );
+  }
 }

@@ -8,6 +8,7 @@
  * Applications include only '*.yaml', so the page is never parsed as a manifest.
  */
 import type { SynthesizedSystem } from '../model/summary';
+import { escapeHatchSection } from '../escape/page';
 import { cacheMode, databaseMode } from '../model/context';
 import { names } from '../model/names';
 import type { Manifest } from '../model/manifest';
@@ -267,6 +268,7 @@ export function systemPage(s: SynthesizedSystem, specFile: string): string {
     ...table,
     ...volumeTable,
     ...routeTable,
+    ...escapeHatchSection(ctx.spec),
     '',
   ].join('\n');
 }

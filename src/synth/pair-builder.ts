@@ -15,8 +15,12 @@ import { resolvePlatform, SystemContext, systemContext } from '../model/context'
 import type { Manifest } from '../model/manifest';
 import { names } from '../model/names';
 import { summarize, SystemSummary } from '../model/summary';
+import { addCustomConstructs } from '../escape/custom';
+import type { CustomConstructRegistry } from '../escape/custom-api';
+import { EscapeField, escapeFieldPath } from '../escape/fields';
+import { applyEscapeHatches, objectKey } from '../escape/hatches';
 import { enforcePolicy, folderOf } from '../policy/gate';
-import { SpecError } from '../spec/errors';
+import { Problem, SpecError } from '../spec/errors';
 import type { LoadedSpecs, LoadedSystem } from '../spec/load';
 import type { PlatformSpec } from '../spec/platform.generated';
 import { systemPage } from './pages';
@@ -77,6 +81,11 @@ export interface PairOptions {
    * @default - none
    */
   readonly extensions?: readonly SystemExtension[];
+  /**
+   * The custom constructs specs may name under `custom:`.
+   * @default - those registered in constructs/index.ts
+   */
+  readonly customConstructs?: CustomConstructRegistry;
 }
 
 /** Synthesizes one chart in an App of its own and returns its manifests. */
@@ -103,13 +112,25 @@ export function folderFiles(folder: string, manifests: readonly Manifest[], fold
 /** One system in one environment, synthesized and validated (schema and policy); errors are added to `errors`. */
 export function synthesizeSystem(system: LoadedSystem, env: string, platformSpec: PlatformSpec, errors: SpecError[], options: PairOptions = {}): { ctx: SystemContext; manifests: Manifest[] } {
   const ctx = systemContext(system.environments.get(env)!, resolvePlatform(platformSpec, env));
-  const manifests = synthesizeChart((app) => {
+  const field = (f: EscapeField) => escapeFieldPath(system, env, f);
+  const report = (problems: readonly Problem[]) => errors.push(...problems.map((p) => new SpecError(system.file, p.path, p.problem)));
+  let custom: ReturnType<typeof addCustomConstructs> | undefined;
+  const charted = synthesizeChart((app) => {
     const chart = new SystemChart(app, names.application(ctx.system, env), { ctx });
     for (const extend of options.extensions ?? []) extend(chart, ctx);
+    custom = addCustomConstructs(chart, ctx, field('custom'), options.customConstructs);
     return chart;
   });
+  report(custom!.problems);
+  const hatched = applyEscapeHatches(ctx, charted, { extraObjects: field('extraObjects'), patches: field('patches') });
+  report(hatched.problems);
+  const manifests = hatched.manifests;
   validateManifests(manifests, system.file, errors);
-  enforcePolicy(folderOf(systemFolder(ctx), folderFiles(systemFolder(ctx), manifests, ctx.namespace)), system.file, errors, ctx);
+  const folder = systemFolder(ctx);
+  const files = folderFiles(folder, manifests, ctx.namespace);
+  const originOf = new Map([...custom!.origins, ...hatched.origins]);
+  const origins = new Map(files.flatMap((f) => (originOf.has(objectKey(f.manifest)) ? [[f.file, originOf.get(objectKey(f.manifest))!] as const] : [])));
+  enforcePolicy(folderOf(folder, files), system.file, errors, ctx, { origins, waivers: ctx.spec.waivers, waiversField: field('waivers') });
   return { ctx, manifests };
 }
 
