@@ -14,6 +14,7 @@ import type { LoadedSpecs, LoadedSystem } from '../spec/load';
 import type { PlatformSpec } from '../spec/platform.generated';
 import { systemPage } from './pages';
 import { manifestFileName, manifestYaml } from './serialize';
+import { objectLimitProblems } from './object-limits';
 import { Manifest, schemaProblems } from './validate';
 
 /** dist/ as a map of relative POSIX path to file content. */
@@ -42,6 +43,7 @@ function validate(manifests: readonly Manifest[], specFile: string, errors: Spec
     for (const problem of schemaProblems(m)) {
       errors.push(new SpecError(specFile, `${m.kind}/${m.metadata.name}`, `does not match the Kubernetes schema: ${problem}`));
     }
+    for (const problem of objectLimitProblems(m)) errors.push(new SpecError(specFile, `${m.kind}/${m.metadata.name}`, problem));
   }
 }
 
