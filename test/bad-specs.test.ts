@@ -344,6 +344,25 @@ test('rejects a spec larger than 256 KiB before parsing it', () => {
   }
 });
 
+test('rejects a spec whose YAML aliases build a ConfigMap over 1 MiB, naming the object', () => {
+  const { parent, out } = sentinelOut();
+  try {
+    const apps = join(parent, 'apps');
+    mkdirSync(apps);
+    const file = join(apps, 'shop.yaml');
+    // 200 000 characters written once, referenced six times: under the 256 KiB file limit, over 1 MiB built.
+    const files = ['b', 'c', 'd', 'e', 'f', 'g'].map((n) => `  ${n}.txt: *big\n`).join('');
+    writeFileSync(file, `${readFileSync(specOf(MINIMAL), 'utf8')}configFiles:\n  a.txt: &big "${'x'.repeat(200_000)}"\n${files}`);
+    const before = snapshotDir(out);
+    const run = runInProcess(apps, out);
+    expectRejected(run, shown(file), 'ConfigMap/shop-files', 'bytes once built (YAML aliases in the spec expanded); Kubernetes refuses objects over 1048576 bytes');
+    expect(snapshotDir(out)).toEqual(before);
+    expect(readdirSync(parent).sort()).toEqual(['apps', 'out']);
+  } finally {
+    rmSync(parent, { recursive: true, force: true });
+  }
+});
+
 test('reports the problems of every bad file in one run', () => {
   const { parent, out } = sentinelOut();
   try {
