@@ -136,7 +136,8 @@ const CASES: readonly BadSpec[] = [
   // Two owners of one namespace or host and path on one cluster.
   { name: 'two-systems-one-namespace', file: 'apps/store.yaml', path: 'namespace', problem: 'namespace shared in dev is already used by' },
   { name: 'two-systems-one-host-and-path', file: 'apps/store.yaml', path: 'ingress.routes[0].path', problem: 'serves shop.example.com/api in dev, which' },
-  { name: 'platform-environments-share-cluster', file: 'platform.yaml', path: 'environments.staging.cluster', problem: 'is https://kubernetes.default.svc, the cluster of dev too; the cluster-wide platform objects' },
+  { name: 'namespace-shared-by-two-environments', file: 'apps/shop.yaml', path: 'namespace', problem: 'namespace shop-shared in staging is already used by test/bad-specs/namespace-shared-by-two-environments/apps/shop.yaml in dev on the same cluster' },
+  { name: 'platform-shared-cluster-conflicting-issuer', file: 'platform.yaml', path: 'environments.staging.cluster', problem: 'is the cluster of dev too, where ClusterIssuer letsencrypt-staging exists once, but staging defines it differently' },
   // Names the spec chooses that clash with names synth generates; names Kubernetes would refuse.
   { name: 'component-named-migrate', path: 'components.migrate', problem: 'the name "migrate" gives shop-migrate, the name synth gives the migration Job' },
   { name: 'component-named-like-backup', path: 'components.backup-db', problem: 'the name "backup-db" gives shop-backup-db, the name synth gives the backup backups[0] ("db")' },

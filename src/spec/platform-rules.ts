@@ -6,8 +6,8 @@
  * - targetRevision: a git ref name (git check-ref-format), HEAD or a commit;
  * - distPath: a normalised relative path inside the repository, not its root;
  * - cluster URLs: https:// without a trailing slash (Argo CD matches the server URL exactly);
- * - environments sharing one cluster: the platform objects (StorageClass, ClusterIssuer,
- *   Longhorn RecurringJob) are the same objects there, and would be owned by two Applications;
+ * (Environments may share a cluster: src/synth/cluster-ownership.ts emits its cluster-wide
+ * objects once, and src/spec/rules/cross-system.ts keeps namespaces and hosts apart there.)
  * - storage.backupSchedule: a cron schedule as Longhorn (robfig/cron) reads it.
  */
 import type { Problem } from './errors';
@@ -64,18 +64,9 @@ export function checkPlatformRules(platform: PlatformSpec): Problem[] {
     const dist = distPathProblem(platform.distPath);
     if (dist !== undefined) add('distPath', dist);
   }
-  const byCluster = new Map<string, string>();
   for (const [env, e] of Object.entries(platform.environments)) {
     const problem = clusterProblem(e.cluster);
     if (problem !== undefined) add(`environments.${env}.cluster`, problem);
-    const other = byCluster.get(e.cluster);
-    if (other !== undefined) {
-      add(
-        `environments.${env}.cluster`,
-        `is ${e.cluster}, the cluster of ${other} too; the cluster-wide platform objects (StorageClass ${platform.storage?.className ?? 'longhorn'}, ` +
-          `the backup RecurringJob, the ClusterIssuer) exist once per cluster and would be owned by two Argo CD Applications that undo each other; give each environment its own cluster`,
-      );
-    } else byCluster.set(e.cluster, env);
   }
   const schedule = platform.storage?.backupSchedule;
   if (schedule !== undefined) {

@@ -14,6 +14,7 @@ import type { LoadedSpecs, LoadedSystem } from '../spec/load';
 import type { PlatformSpec } from '../spec/platform.generated';
 import { systemPage } from './pages';
 import { manifestFileName, manifestYaml } from './serialize';
+import { ownedOncePerCluster } from './cluster-ownership';
 import { objectLimitProblems } from './object-limits';
 import { Manifest, schemaProblems } from './validate';
 
@@ -81,7 +82,7 @@ export function buildEnvironmentFolders(
   errors: SpecError[],
 ): void {
   const platform = resolvePlatform(platformSpec, env);
-  const platformManifests = synthesize((app) => new PlatformChart(app, `platform-${env}`, { platform }));
+  const platformManifests = ownedOncePerCluster(platformSpec, env, synthesize((app) => new PlatformChart(app, `platform-${env}`, { platform })), platformFile, errors);
   validate(platformManifests, platformFile, errors);
   const props = { platform, systems, platformManifests };
   const apps = synthesize((app) => new AppsChart(app, `apps-${env}`, props));
