@@ -11,6 +11,10 @@ import { Problem } from './errors';
 import { bytes, millicores } from './quantity';
 import { secretLikeReason } from './secret-like';
 import { checkSecretValues } from './rules/secret-values';
+import { checkAlertExpressions } from './rules/alerts';
+import { checkGeneratedNames } from './rules/generated-names';
+import { checkImages } from './rules/images';
+import { checkMounts } from './rules/mounts';
 
 /** Names a component may list in `connectsTo` besides other components. */
 export const DATABASE = 'database';
@@ -29,6 +33,10 @@ export function checkRules(spec: AppSpec): Problem[] {
 
   checkSecrets(spec, add);
   checkSecretValues(spec, add);
+  checkGeneratedNames(spec, add);
+  checkImages(spec, add);
+  checkMounts(spec, add);
+  checkAlertExpressions(spec, add);
   for (const [key, value] of Object.entries(spec.config ?? {})) {
     const reason = secretLikeReason(key, value);
     if (reason) add(`config.${key}`, `looks like a secret (${reason}); move ${key} to secrets.keys and keep its value out of git`);

@@ -17,6 +17,7 @@ import type { LoadedSpecs, LoadedSystem } from '../spec/load';
 import type { PlatformSpec } from '../spec/platform.generated';
 import { BuildStats, folderFiles, Pair, PairBuilder, SerialPairBuilder, synthesizeChart, validateManifests } from './pair-builder';
 import { manifestYaml } from './serialize';
+import { ownedOncePerCluster } from './cluster-ownership';
 
 /** dist/ as a map of relative POSIX path to file content. */
 export type Tree = Map<string, string>;
@@ -66,7 +67,7 @@ function buildEnvironmentFolders(
   errors: SpecError[],
 ): void {
   const platform = resolvePlatform(platformSpec, env);
-  const platformManifests = synthesizeChart((app) => new PlatformChart(app, `platform-${env}`, { platform }));
+  const platformManifests = ownedOncePerCluster(platformSpec, env, synthesizeChart((app) => new PlatformChart(app, `platform-${env}`, { platform })), platformFile, errors);
   validateManifests(platformManifests, platformFile, errors);
   const props = { platform, systems, platformManifests };
   const apps = synthesizeChart((app) => new AppsChart(app, `apps-${env}`, props));

@@ -25,6 +25,7 @@ import type { LoadedSpecs, LoadedSystem } from '../spec/load';
 import type { PlatformSpec } from '../spec/platform.generated';
 import { systemPage } from './pages';
 import { manifestFileName, manifestYaml } from './serialize';
+import { objectLimitProblems } from './object-limits';
 import { schemaProblems } from './validate';
 
 /** One system in one environment. */
@@ -101,6 +102,7 @@ export function validateManifests(manifests: readonly Manifest[], specFile: stri
     for (const problem of schemaProblems(m)) {
       errors.push(new SpecError(specFile, `${m.kind}/${m.metadata.name}`, `does not match the Kubernetes schema: ${problem}`));
     }
+    for (const problem of objectLimitProblems(m)) errors.push(new SpecError(specFile, `${m.kind}/${m.metadata.name}`, problem));
   }
 }
 
