@@ -202,7 +202,8 @@ function goodFolder(): Folder {
   return { path: 'dev/shop', docs: objects.map((obj) => ({ file: `dev/shop/${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`, obj })) };
 }
 
-function find(folder: Folder, kind: string, name: string): K8sObject {
+/** An object of the fixture, loosely typed so that a break can change any field of it. */
+function find(folder: Folder, kind: string, name: string): Json {
   const d = folder.docs.find((x) => x.obj.kind === kind && x.obj.metadata.name === name);
   if (d === undefined) throw new Error(`no ${kind}/${name} in the fixture`);
   return d.obj;

@@ -3,17 +3,17 @@
  * bootstrap>/) with its objects, and the pod templates inside them. Synth builds folders from
  * the objects it is about to write; test/policy.test.ts builds them from the committed files.
  */
+import type { Manifest } from '../model/manifest';
+
 /** Parsed YAML below the fields the rules name: the rules probe it defensively. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
-/** A Kubernetes object as read from YAML; only the fields every rule uses are typed. */
-export interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  [field: string]: Json;
-}
+/**
+ * An object as the rules read it: the one Manifest type (src/model/manifest.ts), with every
+ * field below apiVersion, kind and metadata's name and namespace probed loosely.
+ */
+export type K8sObject = Manifest & { readonly metadata: { readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> }; readonly [field: string]: Json };
 
 export interface Doc {
   /** Path relative to dist/, e.g. production/magnetiq/deployment-magnetiq-backend.yaml. */
