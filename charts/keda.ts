@@ -14,7 +14,7 @@ import { names } from '../src/model/names';
 import type { Keda as KedaSpec } from '../src/spec/app-spec.generated';
 import { hpaBehavior } from './autoscaling';
 import { REDIS_PORT } from './connections';
-import { objectMeta, SYNC_OPTIONS, WAVE } from './meta';
+import { objectMeta, SKIP_DRY_RUN_ON_MISSING_RESOURCE, WAVE } from './meta';
 
 /** KEDA's own defaults, written out so dist/ says what runs. */
 export const KEDA_DEFAULTS = { pollingIntervalSeconds: 30, cooldownSeconds: 300 } as const;
@@ -38,7 +38,7 @@ export class QueueScaling extends Construct {
     const list = k.redisList;
     const external = cacheMode(ctx) === 'external';
     // The CRDs arrive with KEDA, possibly in the same sync (Argo CD sync-options).
-    const annotations = { [SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' };
+    const annotations = SKIP_DRY_RUN_ON_MISSING_RESOURCE;
 
     const secretTargetRef = external
       ? [

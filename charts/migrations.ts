@@ -15,9 +15,8 @@ import { MIGRATE } from '../src/model/flows';
 import { names, workloadLabels } from '../src/model/names';
 import type { Migrations as MigrationsSpec } from '../src/spec/app-spec.generated';
 import { objectMeta, WAVE } from './meta';
-import { podSecurityContext } from './pod';
-import { imagePullSecrets } from './pod-secrets';
-import { componentContainer, componentVolumes } from './workload';
+import { podTemplate } from './pod';
+import { componentContainer, componentIdentity, componentVolumes } from './workload';
 
 export const HOOK_ANNOTATIONS = {
   'argocd.argoproj.io/hook': 'Sync',
@@ -47,19 +46,14 @@ export class Migrations extends Construct {
         backoffLimit: 1,
         ttlSecondsAfterFinished: MIGRATION_TTL_SECONDS,
         activeDeadlineSeconds: m.timeoutSeconds ?? DEFAULTS.migrationTimeoutSeconds,
-        template: {
-          metadata: { labels: workloadLabels(ctx, MIGRATE) },
-          spec: {
-            restartPolicy: 'Never',
-            imagePullSecrets: imagePullSecrets(ctx),
-            serviceAccountName: names.migration(ctx),
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: podSecurityContext({ runAsUser: c.runAsUser ?? DEFAULTS.runAsUser, runAsGroup: c.runAsGroup ?? DEFAULTS.runAsGroup }),
-            containers: [container],
-            volumes: componentVolumes(ctx, c).volumes,
-          },
-        },
+        template: podTemplate(ctx, {
+          workload: MIGRATE,
+          identity: componentIdentity(c),
+          restartPolicy: 'Never',
+          systemImages: true,
+          containers: [container],
+          volumes: componentVolumes(ctx, c).volumes,
+        }),
       },
     });
   }

@@ -1,7 +1,8 @@
 /**
  * Cluster-wide objects of one environment, owned by its platform Application only (no two
  * Applications may own one object): the Longhorn StorageClass, the Longhorn RecurringJob of
- * the daily backup group, and the cert-manager ClusterIssuer.
+ * the daily backup group, the PriorityClass of databases and API backends, and the
+ * cert-manager ClusterIssuer.
  */
 import * as k8s from '../imports/kube';
 import { Chart } from 'cdk8s';
@@ -10,7 +11,7 @@ import { ClusterIssuer } from '../imports/cert-manager';
 import { RecurringJob } from '../imports/longhorn';
 import type { ResolvedPlatform } from '../src/model/context';
 import { MANAGED_BY } from '../src/model/names';
-import { SYNC_OPTIONS, SYNC_WAVE } from './meta';
+import { APP_WAVE, KEEP, SKIP_DRY_RUN_ON_MISSING_RESOURCE, SYNC_WAVE } from './meta';
 import { CriticalPriorityClass } from './priority-class';
 
 export const LONGHORN_NAMESPACE = 'longhorn-system';
@@ -26,7 +27,7 @@ export class PlatformChart extends Chart {
     const labels = { 'app.kubernetes.io/part-of': 'platform', 'app.kubernetes.io/managed-by': MANAGED_BY, environment: p.env };
     // Deleting a StorageClass does not touch volumes, but pruning it by mistake breaks new
     // claims of every system: keep it out of pruning and deletion.
-    const keep = { [SYNC_OPTIONS]: 'Prune=false,Delete=false', [SYNC_WAVE]: '-1' };
+    const keep = { ...KEEP, [SYNC_WAVE]: String(APP_WAVE.storageClass) };
     const parameters: Record<string, string> = {
       numberOfReplicas: String(p.storageReplicas),
       staleReplicaTimeout: String(p.staleReplicaTimeoutMinutes),
@@ -46,7 +47,7 @@ export class PlatformChart extends Chart {
         name: p.backupGroup,
         namespace: LONGHORN_NAMESPACE,
         labels,
-        annotations: { [SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' },
+        annotations: SKIP_DRY_RUN_ON_MISSING_RESOURCE,
       },
       spec: {
         name: p.backupGroup,
@@ -61,7 +62,7 @@ export class PlatformChart extends Chart {
     new CriticalPriorityClass(this, 'priority-class', { labels });
     if (p.certificates !== undefined) {
       new ClusterIssuer(this, 'cluster-issuer', {
-        metadata: { name: p.certificates.issuer, labels, annotations: { [SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' } },
+        metadata: { name: p.certificates.issuer, labels, annotations: SKIP_DRY_RUN_ON_MISSING_RESOURCE },
         spec: {
           acme: {
             server: p.certificates.acmeServer,

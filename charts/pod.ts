@@ -3,7 +3,11 @@
  * read-only root filesystem with emptyDir for the paths an app writes, probes and resources.
  */
 import * as k8s from '../imports/kube';
+import type { SystemContext } from '../src/model/context';
+import { names, workloadLabels } from '../src/model/names';
 import type { Probe, Resources } from '../src/spec/app-spec.generated';
+import type { Placement } from './placement';
+import { imagePullSecrets } from './pod-secrets';
 
 /** Identity a pod runs as. */
 export interface PodIdentity {
@@ -91,4 +95,88 @@ export function literalEnv(env: Record<string, string | number | boolean> | unde
   return Object.entries(env ?? {})
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => ({ name, value: String(value) }));
+}
+
+/** What differs between the pods we emit; everything else comes from podTemplate. */
+export interface PodTemplateProps {
+  /** Workload name: its labels (workloadLabels) and its ServiceAccount `<system>-<workload>`. */
+  readonly workload: string;
+  /** Identity every container runs as (and the fsGroup of mounted volumes). */
+  readonly identity: PodIdentity;
+  /**
+   * The containers; each gets imagePullPolicy IfNotPresent (when it names none) and the
+   * restricted security context of `identity`.
+   */
+  readonly containers: readonly k8s.Container[];
+  /**
+   * Volumes of the pod.
+   * @default - none
+   */
+  readonly volumes?: readonly k8s.Volume[];
+  /**
+   * `Never` for Jobs and CronJobs: a failed run is retried by the Job's backoffLimit, not in place.
+   * @default - Kubernetes' default (Always), left out
+   */
+  readonly restartPolicy?: 'Never' | 'OnFailure';
+  /**
+   * Seconds between SIGTERM and SIGKILL.
+   * @default - Kubernetes' default (30), left out
+   */
+  readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Scheduling constraints (spreading replicas, colocating with a volume's pod).
+   * @default - none
+   */
+  readonly affinity?: k8s.Affinity;
+  /**
+   * Init containers and native sidecars (charts/extra-containers.ts), hardened like `containers`.
+   * @default - none
+   */
+  readonly initContainers?: readonly k8s.Container[];
+  /**
+   * Annotations of the pod template, such as the config hashes that roll it (charts/config-hash.ts).
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+  /**
+   * Priority, zone spreading, node selector and tolerations (charts/placement.ts).
+   * @default - none
+   */
+  readonly placement?: Placement;
+  /**
+   * Whether the pod runs the system's own images, which may live in the private registry of
+   * `imagePullSecret`: it then pulls with names.registrySecret. The in-cluster database and
+   * cache run public images.
+   * @default false
+   */
+  readonly systemImages?: boolean;
+}
+
+/**
+ * The pod template of every pod we emit (Deployments, StatefulSets, Jobs, CronJobs): its own
+ * ServiceAccount with no token mounted, no service links, the restricted Pod Security context
+ * on the pod and each container, and pinned images pulled only when missing.
+ */
+export function podTemplate(ctx: SystemContext, p: PodTemplateProps): k8s.PodTemplateSpec {
+  const harden = (c: k8s.Container): k8s.Container => ({ ...c, imagePullPolicy: c.imagePullPolicy ?? 'IfNotPresent', securityContext: containerSecurityContext(p.identity) });
+  const annotations = p.annotations !== undefined && Object.keys(p.annotations).length > 0 ? { ...p.annotations } : undefined;
+  return {
+    metadata: { labels: workloadLabels(ctx, p.workload), annotations },
+    spec: {
+      restartPolicy: p.restartPolicy,
+      ...p.placement,
+      imagePullSecrets: p.systemImages === true ? imagePullSecrets(ctx) : undefined,
+      serviceAccountName: names.component(ctx, p.workload),
+      // The apps never call the Kubernetes API; a mounted token would only be something to steal.
+      automountServiceAccountToken: false,
+      // Service links flood the environment with every Service of the namespace.
+      enableServiceLinks: false,
+      securityContext: podSecurityContext(p.identity),
+      terminationGracePeriodSeconds: p.terminationGracePeriodSeconds,
+      affinity: p.affinity,
+      initContainers: p.initContainers === undefined || p.initContainers.length === 0 ? undefined : p.initContainers.map(harden),
+      containers: p.containers.map(harden),
+      volumes: p.volumes === undefined ? undefined : [...p.volumes],
+    },
+  };
 }

@@ -8,7 +8,7 @@
 import * as k8s from '../imports/kube';
 import { Construct } from 'constructs';
 import { PRIORITY_CLASS } from '../src/model/names';
-import { SYNC_WAVE } from './meta';
+import { APP_WAVE, SYNC_WAVE } from './meta';
 
 /** Priority of databases and API backends; pods without a class get 0. */
 export const CRITICAL_PRIORITY = 100000;
@@ -23,7 +23,7 @@ export class CriticalPriorityClass extends Construct {
     super(scope, id);
     new k8s.KubePriorityClass(this, 'priority-class', {
       // Pods naming a missing class are refused: it must exist before any system syncs.
-      metadata: { name: PRIORITY_CLASS, labels: props.labels, annotations: { [SYNC_WAVE]: '-1' } },
+      metadata: { name: PRIORITY_CLASS, labels: props.labels, annotations: { [SYNC_WAVE]: String(APP_WAVE.priorityClass) } },
       value: CRITICAL_PRIORITY,
       globalDefault: false,
       preemptionPolicy: 'PreemptLowerPriority',

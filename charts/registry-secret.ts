@@ -10,7 +10,7 @@ import { SealedSecret } from '../imports/sealed-secrets';
 import { DEFAULTS, SystemContext } from '../src/model/context';
 import { names, systemLabels } from '../src/model/names';
 import type { ImagePullSecret } from '../src/spec/app-spec.generated';
-import { objectMeta, SYNC_OPTIONS, WAVE } from './meta';
+import { objectMeta, SKIP_DRY_RUN_ON_MISSING_RESOURCE, WAVE } from './meta';
 
 /** The Secret type and data key kubelet reads registry credentials from. */
 export const DOCKER_CONFIG_JSON = { type: 'kubernetes.io/dockerconfigjson', key: '.dockerconfigjson' } as const;
@@ -31,7 +31,7 @@ export class RegistrySecret extends Construct {
     const { ctx, pullSecret: s } = props;
     if (s.mode === 'bootstrap') return;
     const name = names.registrySecret(ctx);
-    const annotations = { [SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' };
+    const annotations = SKIP_DRY_RUN_ON_MISSING_RESOURCE;
     if (s.mode === 'external') {
       new ExternalSecret(this, 'external', {
         metadata: objectMeta(ctx, name, WAVE.config, { annotations }),

@@ -5,7 +5,7 @@
  */
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { cacheMode, componentsOf, databaseMode, isSingleton, SystemContext } from '../src/model/context';
+import { cacheMode, componentsOf, databaseMode, isAutoscaled, SystemContext } from '../src/model/context';
 import { allWorkloads, longRunningWorkloads } from '../src/model/flows';
 import { names } from '../src/model/names';
 import { Autoscaling } from './autoscaling';
@@ -48,10 +48,10 @@ export class SystemChart extends Chart {
       if (component.kind === 'web') {
         new Service(this, `${name}-service`, { ctx, name: names.component(ctx, name), workload: name, port: component.port! });
       }
-      if (component.autoscaling !== undefined && !isSingleton(ctx, name)) {
+      if (component.autoscaling !== undefined && isAutoscaled(ctx, name)) {
         new Autoscaling(this, `${name}-autoscaling`, { ctx, deployment: names.component(ctx, name), autoscaling: component.autoscaling });
       }
-      if (component.keda !== undefined && !isSingleton(ctx, name)) new QueueScaling(this, `${name}-keda`, { ctx, component: name, keda: component.keda });
+      if (component.keda !== undefined && isAutoscaled(ctx, name)) new QueueScaling(this, `${name}-keda`, { ctx, component: name, keda: component.keda });
     }
     for (const workload of longRunningWorkloads(ctx)) new DisruptionBudget(this, `${workload}-pdb`, { ctx, workload });
     if (ctx.spec.migrations !== undefined) new Migrations(this, 'migrations', { ctx, migrations: ctx.spec.migrations });

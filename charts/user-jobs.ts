@@ -14,13 +14,12 @@
 import { createHash } from 'node:crypto';
 import * as k8s from '../imports/kube';
 import { Construct } from 'constructs';
-import { DEFAULTS, SystemContext } from '../src/model/context';
+import type { SystemContext } from '../src/model/context';
 import { names, workloadLabels } from '../src/model/names';
 import type { Job } from '../src/spec/app-spec.generated';
 import { objectMeta, WAVE } from './meta';
-import { podSecurityContext, resources } from './pod';
-import { imagePullSecrets } from './pod-secrets';
-import { componentContainer, componentVolumes } from './workload';
+import { podTemplate, resources } from './pod';
+import { componentContainer, componentIdentity, componentVolumes } from './workload';
 
 /** Run settings of user jobs the spec leaves out. */
 export const USER_JOB_DEFAULTS = {
@@ -41,8 +40,8 @@ export interface UserJobProps {
   readonly job: Job;
 }
 
-/** The pod template of a user job. */
-export function userJobTemplate(ctx: SystemContext, job: Job): k8s.PodSpec & object {
+/** The pod template of a user job: its component's container with the job's command. */
+export function userJobTemplate(ctx: SystemContext, job: Job): k8s.PodTemplateSpec {
   const c = ctx.spec.components[job.component];
   const main = componentContainer(ctx, job.name, c, false);
   const container: k8s.Container = {
@@ -52,16 +51,14 @@ export function userJobTemplate(ctx: SystemContext, job: Job): k8s.PodSpec & obj
     ports: undefined,
     resources: job.resources === undefined ? main.resources : resources(job.resources),
   };
-  return {
+  return podTemplate(ctx, {
+    workload: job.name,
+    identity: componentIdentity(c),
     restartPolicy: 'Never',
-    serviceAccountName: names.component(ctx, job.name),
-    automountServiceAccountToken: false,
-    enableServiceLinks: false,
-    imagePullSecrets: imagePullSecrets(ctx),
-    securityContext: podSecurityContext({ runAsUser: c.runAsUser ?? DEFAULTS.runAsUser, runAsGroup: c.runAsGroup ?? DEFAULTS.runAsGroup }),
+    systemImages: true,
     containers: [container],
     volumes: componentVolumes(ctx, c).volumes,
-  };
+  });
 }
 
 /** JSON with keys sorted at every level and undefined fields left out, as dist/ holds it. */
@@ -87,7 +84,7 @@ export class UserJob extends Construct {
     const jobSpec = {
       backoffLimit: job.backoffLimit ?? USER_JOB_DEFAULTS.backoffLimit,
       activeDeadlineSeconds: job.timeoutSeconds ?? USER_JOB_DEFAULTS.timeoutSeconds,
-      template: { metadata: { labels }, spec: userJobTemplate(ctx, job) },
+      template: userJobTemplate(ctx, job),
     };
     if (job.schedule !== undefined) {
       new k8s.KubeCronJob(this, 'cronjob', {

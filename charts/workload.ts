@@ -13,8 +13,8 @@ import { configHashAnnotations } from './config-hash';
 import { cacheEnv, databaseEnv } from './connections';
 import { initContainers } from './extra-containers';
 import { objectMeta, WAVE } from './meta';
-import { containerSecurityContext, literalEnv, podSecurityContext, probe, resources, scratchVolumes } from './pod';
-import { imagePullSecrets, secretFiles, secretKeyEnv, selectedSecretKeys } from './pod-secrets';
+import { literalEnv, PodIdentity, podTemplate, probe, resources, scratchVolumes } from './pod';
+import { secretFiles, secretKeyEnv, selectedSecretKeys } from './pod-secrets';
 import { placement } from './placement';
 
 export interface WorkloadProps {
@@ -68,15 +68,18 @@ export function componentVolumes(ctx: SystemContext, c: Component): { volumes: k
   return { volumes: [...volumes, ...files.volumes, ...scratch.volumes], mounts: [...mounts, ...files.mounts, ...scratch.mounts] };
 }
 
-/** The main container of a component (also used by its migration Job). */
+/** The identity a component's pods run as. */
+export function componentIdentity(c: Component): PodIdentity {
+  return { runAsUser: c.runAsUser ?? DEFAULTS.runAsUser, runAsGroup: c.runAsGroup ?? DEFAULTS.runAsGroup };
+}
+
+/** The main container of a component, also used by its migration Job (security context and pull policy come from podTemplate). */
 export function componentContainer(ctx: SystemContext, name: string, c: Component, withProbes: boolean): k8s.Container {
-  const id = { runAsUser: c.runAsUser ?? DEFAULTS.runAsUser, runAsGroup: c.runAsGroup ?? DEFAULTS.runAsGroup };
   const { env, envFrom } = containerEnv(ctx, c);
   const { mounts } = componentVolumes(ctx, c);
   return {
     name,
     image: c.image,
-    imagePullPolicy: 'IfNotPresent',
     command: c.command,
     args: c.args,
     ports: c.port === undefined ? undefined : [{ name: 'http', containerPort: c.port, protocol: 'TCP' }],
@@ -90,7 +93,6 @@ export function componentContainer(ctx: SystemContext, name: string, c: Componen
       withProbes && c.preStopSleepSeconds !== undefined
         ? { preStop: { exec: { command: ['/bin/sh', '-c', `sleep ${c.preStopSleepSeconds}`] } } }
         : undefined,
-    securityContext: containerSecurityContext(id),
     volumeMounts: mounts,
   };
 }
@@ -112,10 +114,6 @@ export function spreadOverNodes(ctx: SystemContext, workload: string): k8s.Affin
   };
 }
 
-function nonEmpty(r: Record<string, string>): Record<string, string> | undefined {
-  return Object.keys(r).length > 0 ? r : undefined;
-}
-
 export class Workload extends Construct {
   /** Pod labels, for Services, NetworkPolicies and PDBs that select these pods. */
   public readonly podLabels: Record<string, string>;
@@ -127,7 +125,6 @@ export class Workload extends Construct {
     // An HPA, or KEDA's HPA behind a ScaledObject, owns the replica count.
     const autoscaled = c.autoscaling !== undefined || c.keda !== undefined;
     const replicas = c.replicas ?? DEFAULTS.replicas;
-    const id_ = { runAsUser: c.runAsUser ?? DEFAULTS.runAsUser, runAsGroup: c.runAsGroup ?? DEFAULTS.runAsGroup };
     this.podLabels = workloadLabels(ctx, name);
     const multiple = !singleton && (autoscaled || replicas > 1);
 
@@ -142,22 +139,18 @@ export class Workload extends Construct {
         strategy: singleton
           ? { type: 'Recreate' }
           : { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-        template: {
-          metadata: { labels: this.podLabels, annotations: nonEmpty(configHashAnnotations(ctx, c)) },
-          spec: {
-            ...placement(ctx, name, c, multiple),
-            imagePullSecrets: imagePullSecrets(ctx),
-            serviceAccountName: names.component(ctx, name),
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: podSecurityContext(id_),
-            terminationGracePeriodSeconds: c.terminationGracePeriodSeconds ?? DEFAULTS.terminationGracePeriodSeconds,
-            affinity: multiple ? spreadOverNodes(ctx, name) : undefined,
-            initContainers: initContainers(ctx, c, id_, componentVolumes(ctx, c).mounts),
-            containers: [componentContainer(ctx, name, c, true)],
-            volumes: componentVolumes(ctx, c).volumes,
-          },
-        },
+        template: podTemplate(ctx, {
+          workload: name,
+          identity: componentIdentity(c),
+          annotations: configHashAnnotations(ctx, c),
+          placement: placement(ctx, name, c, multiple),
+          systemImages: true,
+          terminationGracePeriodSeconds: c.terminationGracePeriodSeconds ?? DEFAULTS.terminationGracePeriodSeconds,
+          affinity: multiple ? spreadOverNodes(ctx, name) : undefined,
+          initContainers: initContainers(ctx, c, componentVolumes(ctx, c).mounts),
+          containers: [componentContainer(ctx, name, c, true)],
+          volumes: componentVolumes(ctx, c).volumes,
+        }),
       },
     });
   }

@@ -42,6 +42,7 @@ import type { IToleration } from 'kubernetes-models/v1/Toleration';
 import type { ITopologySpreadConstraint } from 'kubernetes-models/v1/TopologySpreadConstraint';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
+import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 
 export type Affinity = IAffinity;
 export type Container = IContainer;
@@ -54,6 +55,7 @@ export type NetworkPolicyPeer = INetworkPolicyPeer;
 export type NetworkPolicyPort = INetworkPolicyPort;
 export type PodSecurityContext = IPodSecurityContext;
 export type PodSpec = IPodSpec;
+export type PodTemplateSpec = IPodTemplateSpec;
 export type Probe = IProbe;
 export type ResourceRequirements = IResourceRequirements;
 export type SecurityContext = ISecurityContext;

@@ -1,5 +1,5 @@
 /** Image references split into name, tag and digest, as the digest rule and promote read them. */
-import { formatImage, parseImage } from '../src/spec/image-ref';
+import { formatImage, parseImage } from '../src/spec/image-reference';
 
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 

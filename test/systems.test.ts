@@ -165,7 +165,7 @@ describe.each(ENVS)('magnetiq-full in %s', (env) => {
 
   test('migrations run as an Argo CD hook Job that is recreated on every sync', () => {
     const job = find(objs, 'Job', 'magnetiq-full-migrate');
-    expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBeDefined();
+    expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBe('Sync');
     // Deleted when it succeeds; a failed run stays a day for its logs, then goes with its secrets.
     expect(job.metadata.annotations['argocd.argoproj.io/hook-delete-policy']).toBe('BeforeHookCreation,HookSucceeded');
     expect(job.spec.ttlSecondsAfterFinished).toBe(86400);
@@ -319,7 +319,7 @@ describe.each(ENVS)('tequipy in %s', (env) => {
 
   test('migrations run with uv and Alembic as an Argo CD hook before the workloads roll', () => {
     const job = find(objs, 'Job', 'tequipy-migrate');
-    expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBeDefined();
+    expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBe('Sync');
     // Deleted when it succeeds; a failed run stays a day for its logs, then goes with its secrets.
     expect(job.metadata.annotations['argocd.argoproj.io/hook-delete-policy']).toBe('BeforeHookCreation,HookSucceeded');
     expect(job.spec.ttlSecondsAfterFinished).toBe(86400);

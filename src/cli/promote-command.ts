@@ -13,12 +13,14 @@ import { basename, join, resolve } from 'node:path';
 import type { AppSpec } from '../spec/app-spec.generated';
 import { setScalarInText } from '../spec/edit';
 import { SpecErrors } from '../spec/errors';
-import { parseImage } from '../spec/image-ref';
+import { parseImage } from '../spec/image-reference';
 import { displayPath, loadSpecs, specFiles } from '../spec/load';
-import { buildTreeAuto } from '../synth/parallel';
+import { buildTree } from '../synth/build';
+import { pairBuilderFor } from '../synth/parallel';
 import { readTree, writeTree } from '../synth/write';
-import { CommandIO, parseCommandArgs, reportSpecErrors, UsageError } from './command';
+import { buildSettingsFromEnv, CommandIO, parseCommandArgs, reportSpecErrors, UsageError } from './command';
 import { nonEmpty, renderChanges, SOURCE_FLAGS, summaryTable, treeChanges } from './diff-command';
+import { guardInputDir, guardOutputDir } from './output-guard';
 
 export const PROMOTE_USAGE = `Usage: npm run promote -- --app SYSTEM --from ENV --to ENV [--apps DIR] [--out DIR] [--platform FILE]
 
@@ -87,7 +89,14 @@ export function planPromotion(from: AppSpec, to: AppSpec): { promotions: ImagePr
 }
 
 export function runPromote(opts: PromoteOptions, io: CommandIO): number {
-  const appsDir = resolve(opts.apps);
+  // promote replaces --out whole, as synth does: refuse a folder that is not synth's before editing the spec.
+  const appsDir = guardInputDir(opts.apps, '--apps', { mustExist: true });
+  const outDir = guardOutputDir(opts.out, {
+    protect: [
+      { path: opts.apps, what: 'the specs folder (--apps)' },
+      { path: opts.platform, what: 'the platform file (--platform)' },
+    ],
+  });
   const file = [join(appsDir, `${opts.app}.yaml`), join(appsDir, `${opts.app}.yml`)].find((f) => existsSync(f)) ?? join(appsDir, `${opts.app}.yaml`);
   if (!existsSync(file)) {
     const known = specFiles(appsDir).map((f) => basename(f).replace(/\.ya?ml$/, ''));
@@ -144,14 +153,14 @@ export function runPromote(opts: PromoteOptions, io: CommandIO): number {
   let tree;
   try {
     io.progress.update('synthesizing');
-    tree = buildTreeAuto(loadSpecs(appsDir, resolve(opts.platform)), opts.platform).tree;
+    const next = loadSpecs(appsDir, resolve(opts.platform));
+    tree = buildTree(next, opts.platform, pairBuilderFor(next, buildSettingsFromEnv(io.env))).tree;
   } catch (e) {
     writeFileSync(file, original);
     if (e instanceof SpecErrors) return reportSpecErrors(e, io, `promote (${displayPath(file)} is left as it was)`);
     throw e;
   }
   io.progress.update(`writing ${opts.out}/`);
-  const outDir = resolve(opts.out);
   const current = readTree(outDir);
   writeTree(outDir, tree);
   io.progress.done();

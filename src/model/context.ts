@@ -5,6 +5,7 @@
 import type { AppSpec, Component } from '../spec/app-spec.generated';
 import type { Certificates, PlatformSpec } from '../spec/platform.generated';
 import { DEFAULTS, PLATFORM_DEFAULTS } from './defaults';
+import { names } from './names';
 
 /** Platform settings of one environment, every default applied. */
 export interface ResolvedPlatform {
@@ -83,7 +84,7 @@ export function systemContext(spec: AppSpec, platform: ResolvedPlatform): System
   return {
     system: spec.name,
     env: platform.env,
-    namespace: spec.namespace ?? `${spec.name}-${platform.env}`,
+    namespace: names.namespace(spec.name, platform.env, spec.namespace),
     spec,
     platform,
   };
@@ -93,6 +94,16 @@ export function systemContext(spec: AppSpec, platform: ResolvedPlatform): System
 export function isSingleton(ctx: SystemContext, name: string): boolean {
   const db = ctx.spec.database;
   return ctx.spec.components[name].singleton === true || (db?.engine === 'sqlite' && db.writer === name);
+}
+
+/**
+ * Whether something other than the Deployment owns a component's replica count: a
+ * HorizontalPodAutoscaler (`autoscaling`) or KEDA's HPA behind a ScaledObject (`keda`).
+ * A singleton is never autoscaled.
+ */
+export function isAutoscaled(ctx: SystemContext, name: string): boolean {
+  const c = ctx.spec.components[name];
+  return (c.autoscaling !== undefined || c.keda !== undefined) && !isSingleton(ctx, name);
 }
 
 /** Components sorted by name, so output never depends on the order of keys in a spec. */

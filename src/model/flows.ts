@@ -4,6 +4,8 @@
  */
 import { cacheMode, componentsOf, databaseMode, SystemContext } from './context';
 import { CACHE, DATABASE } from '../spec/rules';
+import { POSTGRES_PORT, REDIS_PORT } from '../../charts/connections';
+import { names } from './names';
 
 export const POSTGRES = 'postgres';
 export const REDIS = 'redis';
@@ -37,7 +39,7 @@ export function longRunningWorkloads(ctx: SystemContext): string[] {
 
 /** Workloads started by CronJobs and hooks. */
 export function jobWorkloads(ctx: SystemContext): string[] {
-  const out = (ctx.spec.backups ?? []).map((b) => `backup-${b.name}`);
+  const out = (ctx.spec.backups ?? []).map((b) => names.backupWorkload(b.name));
   out.push(...(ctx.spec.maintenance ?? []).map((t) => t.name));
   if (ctx.spec.migrations !== undefined) out.push(MIGRATE);
   out.push(...(ctx.spec.jobs ?? []).map((j) => j.name));
@@ -56,9 +58,9 @@ function outgoing(ctx: SystemContext, from: string, component: string, at: strin
   (c.connectsTo ?? []).forEach((target, i) => {
     const reason = `${at}.connectsTo[${i}]`;
     if (target === DATABASE) {
-      flows.push({ from: workload(from), to: databaseMode(ctx) === 'external' ? { kind: 'external' } : workload(POSTGRES), port: 5432, protocol: 'TCP', reason });
+      flows.push({ from: workload(from), to: databaseMode(ctx) === 'external' ? { kind: 'external' } : workload(POSTGRES), port: POSTGRES_PORT, protocol: 'TCP', reason });
     } else if (target === CACHE) {
-      flows.push({ from: workload(from), to: cacheMode(ctx) === 'external' ? { kind: 'external' } : workload(REDIS), port: 6379, protocol: 'TCP', reason });
+      flows.push({ from: workload(from), to: cacheMode(ctx) === 'external' ? { kind: 'external' } : workload(REDIS), port: REDIS_PORT, protocol: 'TCP', reason });
     } else {
       flows.push({ from: workload(from), to: workload(target), port: ctx.spec.components[target].port!, protocol: 'TCP', reason });
     }
@@ -85,7 +87,7 @@ export function systemFlows(ctx: SystemContext): Flow[] {
     flows.push(...outgoing(ctx, name, name, `components.${name}`));
     // KEDA's operator reads the queue length itself; an external Redis is outside our policies.
     if (c.keda !== undefined && cacheMode(ctx) === 'in-cluster') {
-      flows.push({ from: { kind: 'keda' }, to: workload(REDIS), port: 6379, protocol: 'TCP', reason: `components.${name}.keda` });
+      flows.push({ from: { kind: 'keda' }, to: workload(REDIS), port: REDIS_PORT, protocol: 'TCP', reason: `components.${name}.keda` });
     }
   }
   if (ctx.spec.migrations !== undefined) flows.push(...outgoing(ctx, MIGRATE, ctx.spec.migrations.component, `components.${ctx.spec.migrations.component}`));
@@ -94,7 +96,7 @@ export function systemFlows(ctx: SystemContext): Flow[] {
   (ctx.spec.backups ?? []).forEach((b, i) => {
     if (b.kind !== 'postgres') return;
     const to: Peer = databaseMode(ctx) === 'external' ? { kind: 'external' } : workload(POSTGRES);
-    flows.push({ from: workload(`backup-${b.name}`), to, port: 5432, protocol: 'TCP', reason: `backups[${i}]` });
+    flows.push({ from: workload(names.backupWorkload(b.name)), to, port: POSTGRES_PORT, protocol: 'TCP', reason: `backups[${i}]` });
   });
   for (const name of allWorkloads(ctx)) {
     for (const protocol of ['UDP', 'TCP'] as const) {

@@ -1,13 +1,13 @@
 /**
  * Rules of the workload features a JSON Schema cannot express: autoscaling on custom metrics,
  * KEDA queue scaling (never next to an HPA), init containers and sidecars, secret files,
- * user Jobs and CronJobs, private-registry pull secrets. Called from checkRules; each problem
+ * user Jobs and CronJobs, private-registry pull secrets. Called from checkRules (src/spec/rules.ts); each problem
  * names the field and says what to do instead.
  */
-import type { AppSpec, Component, CustomMetric, ExtraContainer } from './app-spec.generated';
-import { cronProblem } from './cron';
-import type { Problem } from './errors';
-import { bytes, millicores } from './quantity';
+import type { AppSpec, Component, CustomMetric, ExtraContainer } from '../app-spec.generated';
+import { cronProblem } from '../cron';
+import { bytes, millicores } from '../quantity';
+import { names } from '../../model/names';
 
 type Add = (path: string, problem: string) => void;
 
@@ -17,9 +17,7 @@ const RESERVED_WORKLOADS = ['migrate', 'postgres', 'redis'];
 const CRONJOB_NAME_MAX = 52;
 const JOB_NAME_MAX = 63;
 
-export function checkWorkloadRules(spec: AppSpec): Problem[] {
-  const problems: Problem[] = [];
-  const add: Add = (path, problem) => problems.push({ path, problem });
+export function checkWorkloads(spec: AppSpec, add: Add): void {
   for (const [name, c] of Object.entries(spec.components)) {
     const at = `components.${name}`;
     checkAutoscalingMetrics(c, at, add);
@@ -34,7 +32,6 @@ export function checkWorkloadRules(spec: AppSpec): Problem[] {
   }
   checkJobs(spec, add);
   checkPullSecret(spec, add);
-  return problems;
 }
 
 function checkAutoscalingMetrics(c: Component, at: string, add: Add): void {
@@ -127,13 +124,13 @@ function checkSecretFiles(spec: AppSpec, c: Component, at: string, add: Add): vo
 }
 
 function checkJobs(spec: AppSpec, add: Add): void {
-  const names = new Map<string, number>();
+  const seen = new Map<string, number>();
   const volumes = spec.storage?.volumes ?? {};
   (spec.jobs ?? []).forEach((job, i) => {
     const p = `jobs[${i}]`;
-    const other = names.get(job.name);
+    const other = seen.get(job.name);
     if (other !== undefined) add(`${p}.name`, `${JSON.stringify(job.name)} is also the name of jobs[${other}]; job names must be unique`);
-    names.set(job.name, i);
+    seen.set(job.name, i);
     const taken = [
       ...Object.keys(spec.components),
       ...(spec.maintenance ?? []).map((t) => t.name),
@@ -144,7 +141,7 @@ function checkJobs(spec: AppSpec, add: Add): void {
     }
     // A CronJob's name leaves room for the controller's 11-character suffix; a one-off Job's
     // name carries a 9-character template hash (charts/user-jobs.ts).
-    const full = `${spec.name}-${job.name}`;
+    const full = names.userJob({ system: spec.name }, job.name);
     const max = job.schedule !== undefined ? CRONJOB_NAME_MAX : JOB_NAME_MAX - 9;
     if (full.length > max) add(`${p}.name`, `makes the ${job.schedule !== undefined ? 'CronJob' : 'Job'} name ${JSON.stringify(full)} ${full.length} characters long; at most ${max} fit: shorten the job or system name`);
     const c = spec.components[job.component];
@@ -177,5 +174,5 @@ function checkPullSecret(spec: AppSpec, add: Add): void {
   }
   if (s.mode === 'sealed' && s.encryptedDockerConfigJson === undefined) add(`${p}.encryptedDockerConfigJson`, `is required when mode is 'sealed': the kubeseal-encrypted .dockerconfigjson`);
   if (s.mode !== 'sealed' && s.encryptedDockerConfigJson !== undefined) add(`${p}.encryptedDockerConfigJson`, `is only used when mode is 'sealed' (mode is ${JSON.stringify(s.mode)})`);
-  if (s.name !== undefined && s.name === `${spec.name}-secrets`) add(`${p}.name`, `is ${JSON.stringify(s.name)}, the name of the system's app Secret; choose another, such as registry-credentials`);
+  if (s.name !== undefined && s.name === names.secret({ system: spec.name })) add(`${p}.name`, `is ${JSON.stringify(s.name)}, the name of the system's app Secret; choose another, such as registry-credentials`);
 }
