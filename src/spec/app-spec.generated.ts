@@ -37,7 +37,7 @@ export type AbsolutePath = string;
  */
 export type ComponentName = string;
 /**
- * a five-field cron expression such as '0 2 * * *'
+ * a five-field cron expression such as '0 2 * * *', or a descriptor such as @daily or @every 6h
  */
 export type Schedule = string;
 /**
