@@ -215,6 +215,7 @@ const CASES: readonly BadSpec[] = [
   { name: 'init-container-with-probes', path: 'components.mailer.initContainers[0].probes', problem: 'an init container runs to completion before the pod starts, so nothing probes it' },
   { name: 'sidecar-name-repeats-init-container', path: 'components.mailer.sidecars[0].name', problem: '"helper" is also the name of components.mailer.initContainers[0]' },
   { name: 'secret-files-unknown-key', path: 'components.mailer.secretFiles.keys[1]', problem: '"TLS_KEY" is not in secrets.keys' },
+  { name: 'secret-files-volume-name-taken', path: 'components.mailer.secretFiles', problem: 'mounting secret files gives the pod volume name "secret-files", which components.mailer.volumes.secret-files gives too' },
   { name: 'toleration-exists-with-value', path: 'components.mailer.tolerations[0].value', problem: "is \"mail\" but operator 'Exists' matches any value of the taint" },
   { name: 'toleration-bad-effect', path: 'components.mailer.tolerations[0].effect', problem: 'is "NoRun" but must be one of: NoSchedule, PreferNoSchedule, NoExecute' },
   // User jobs.

@@ -48,3 +48,35 @@ test('the pod carries the workload labels its Service, PDB and NetworkPolicy sel
     environment: 'dev',
   });
 });
+
+describe('workload pieces podTemplate applies (charts/placement.ts, pod-secrets.ts, config-hash.ts, extra-containers.ts)', () => {
+  const withPullSecret = minimalContext({ imagePullSecret: { mode: 'bootstrap' } } as never);
+  const full = podTemplate(withPullSecret, {
+    workload: 'api',
+    identity: { runAsUser: 10001, runAsGroup: 10002 },
+    annotations: { 'checksum/shop-config': 'abc' },
+    placement: { priorityClassName: 'gitops-synth-critical', nodeSelector: { pool: 'web' } },
+    systemImages: true,
+    initContainers: [{ name: 'wait', image: 'registry.example.com/shop-api:v1.0.0' }],
+    containers: [{ name: 'main', image: 'registry.example.com/shop-api:v1.0.0' }],
+  });
+
+  test('init containers and sidecars are hardened like the main containers', () => {
+    expect(full.spec?.initContainers?.[0].imagePullPolicy).toBe('IfNotPresent');
+    expect(full.spec?.initContainers?.[0].securityContext).toEqual(full.spec?.containers[0].securityContext);
+  });
+
+  test('annotations, placement and the registry pull secret land on the pod', () => {
+    expect(full.metadata?.annotations).toEqual({ 'checksum/shop-config': 'abc' });
+    expect(full.spec?.priorityClassName).toBe('gitops-synth-critical');
+    expect(full.spec?.nodeSelector).toEqual({ pool: 'web' });
+    expect(full.spec?.imagePullSecrets).toEqual([{ name: 'registry-credentials' }]);
+  });
+
+  test('pods of public images (database, cache) and pods without extras leave those fields out', () => {
+    const db = podTemplate(withPullSecret, { workload: 'postgres', identity: { runAsUser: 999, runAsGroup: 999 }, containers: [{ name: 'postgres', image: 'postgres:16.4' }] });
+    expect(db.spec?.imagePullSecrets).toBeUndefined();
+    expect(template.spec?.initContainers).toBeUndefined();
+    expect(template.metadata?.annotations).toBeUndefined();
+  });
+});

@@ -5,13 +5,15 @@
  *   cache's `redis`, the migration Job's `migrate`, a backup's `backup-<name>`, a maintenance
  *   task): both would become `<system>-<name>` Services, ServiceAccounts and NetworkPolicies;
  * - a volume named like a backup's claim (`backup-<name>`): two PVCs of one name;
- * - pod volume names: a volume called `config-files` (the configFiles mount) or like a
- *   writable path's emptyDir (`scratch-...`), and writable paths that give one emptyDir name;
+ * - pod volume names: a volume called `config-files` (the configFiles mount), `secret-files`
+ *   (the secretFiles mount) or like a writable path's emptyDir (`scratch-...`), and writable
+ *   paths that give one emptyDir name;
  * - ConfigMap keys of configFiles longer than Kubernetes allows (253 characters).
  * Each problem names the spec field and says what to rename.
  */
 import type { AppSpec } from '../app-spec.generated';
 import { scratchVolumeName } from '../../../charts/pod';
+import { SECRET_FILES_VOLUME } from '../../../charts/pod-secrets';
 import { CONFIG_FILES_VOLUME } from '../../../charts/workload';
 import { DEFAULTS } from '../../model/defaults';
 
@@ -52,6 +54,7 @@ export function checkGeneratedNames(spec: AppSpec, add: Add): void {
     };
     for (const volume of Object.keys(c.volumes ?? {})) claim(volume, `${at}.volumes.${volume}`, 'the volume');
     if (c.configFilesPath !== undefined) claim(CONFIG_FILES_VOLUME, `${at}.configFilesPath`, 'mounting configFiles');
+    if (c.secretFiles !== undefined) claim(SECRET_FILES_VOLUME, `${at}.secretFiles`, 'mounting secret files');
     const writable = c.writablePaths ?? DEFAULTS.writablePaths;
     writable.forEach((path, i) => claim(scratchVolumeName(path), c.writablePaths === undefined ? `${at}.writablePaths` : `${at}.writablePaths[${i}]`, `the writable path ${path}`));
   }
