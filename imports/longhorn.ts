@@ -22,6 +22,13 @@ export interface RecurringJobSpec {
   readonly labels?: Record<string, string>;
 }
 
+/**
+ * Where the schema below was checked: the release platform.yaml names by default and the
+ * upstream file holding the CRD. Recorded in crds/longhorn/<release>.json by npm run crds.
+ */
+export const LONGHORN_SCHEMA_SOURCE =
+  'written in imports/longhorn.ts from recurringjobs.longhorn.io (v1beta2) in longhorn/longhorn deploy/longhorn.yaml';
+
 export const RECURRING_JOB_OPENAPI_SCHEMA = {
   type: 'object',
   properties: {
