@@ -11,4 +11,6 @@
  */
 import { runCrdsCommand } from '../src/cli/crds-command';
 
-process.exitCode = runCrdsCommand(process.argv.slice(2), process.env);
+void runCrdsCommand(process.argv.slice(2), process.env).then((code) => {
+  process.exitCode = code;
+});

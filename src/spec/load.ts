@@ -10,6 +10,7 @@ import type { AppSpec } from './app-spec.generated';
 import type { PlatformSpec } from './platform.generated';
 import { Problem, SpecError, SpecErrors } from './errors';
 import { deepMerge, isPlainObject, overrideSets } from './merge';
+import { checkAddonReleases } from '../addons/releases';
 import { checkRules } from './rules';
 import { checkAppSchema, checkPlatformSchema } from './schema-check';
 
@@ -78,7 +79,8 @@ export function readYamlMapping(file: string): Record<string, unknown> {
 
 export function loadPlatform(file: string): PlatformSpec {
   const doc = readYamlMapping(file);
-  const problems = checkPlatformSchema(doc);
+  const schemaProblems = checkPlatformSchema(doc);
+  const problems = schemaProblems.length > 0 ? schemaProblems : checkAddonReleases(doc as Pick<PlatformSpec, 'addons'>);
   if (problems.length > 0) throw new SpecErrors(problems.map((p) => new SpecError(displayPath(file), p.path, p.problem)));
   return doc as unknown as PlatformSpec;
 }

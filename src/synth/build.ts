@@ -8,6 +8,7 @@ import { App, Chart } from 'cdk8s';
 import { AppsChart, BootstrapChart, SynthesizedSystem } from '../../argocd/environment-charts';
 import { PlatformChart } from '../../charts/platform-chart';
 import { SystemChart } from '../../charts/system-chart';
+import { resolveAddons } from '../addons/releases';
 import { resolvePlatform, systemContext } from '../model/context';
 import { SpecError, SpecErrors } from '../spec/errors';
 import type { LoadedSpecs, LoadedSystem } from '../spec/load';
@@ -36,10 +37,14 @@ function synthesize(build: (app: App) => Chart): Manifest[] {
   return chart.toJson() as Manifest[];
 }
 
-/** Validates manifests; problems name the spec file, the object and the field. */
-function validate(manifests: readonly Manifest[], specFile: string, errors: SpecError[]): void {
+/**
+ * Validates manifests against the Kubernetes schemas and the CRDs of the add-on releases the
+ * platform names; problems name the spec file, the object and the field.
+ */
+function validate(manifests: readonly Manifest[], specFile: string, errors: SpecError[], platformSpec: PlatformSpec): void {
+  const releases = resolveAddons(platformSpec);
   for (const m of manifests) {
-    for (const problem of schemaProblems(m)) {
+    for (const problem of schemaProblems(m, releases)) {
       errors.push(new SpecError(specFile, `${m.kind}/${m.metadata.name}`, `does not match the Kubernetes schema: ${problem}`));
     }
   }
@@ -57,7 +62,7 @@ function addFiles(tree: TreeSink, folder: string, manifests: readonly Manifest[]
 export function buildSystem(system: LoadedSystem, env: string, platformSpec: PlatformSpec, errors: SpecError[]): SynthesizedSystem {
   const ctx = systemContext(system.environments.get(env)!, resolvePlatform(platformSpec, env));
   const manifests = synthesize((app) => new SystemChart(app, `${ctx.system}-${env}`, { ctx }));
-  validate(manifests, system.file, errors);
+  validate(manifests, system.file, errors, platformSpec);
   return { ctx, manifests };
 }
 
@@ -80,12 +85,12 @@ export function buildEnvironmentFolders(
 ): void {
   const platform = resolvePlatform(platformSpec, env);
   const platformManifests = synthesize((app) => new PlatformChart(app, `platform-${env}`, { platform }));
-  validate(platformManifests, platformFile, errors);
+  validate(platformManifests, platformFile, errors, platformSpec);
   const props = { platform, systems, platformManifests };
   const apps = synthesize((app) => new AppsChart(app, `apps-${env}`, props));
   const bootstrap = synthesize((app) => new BootstrapChart(app, `bootstrap-${env}`, props));
-  validate(apps, platformFile, errors);
-  validate(bootstrap, platformFile, errors);
+  validate(apps, platformFile, errors, platformSpec);
+  validate(bootstrap, platformFile, errors, platformSpec);
   addFiles(tree, `${env}/platform`, platformManifests, platformFile);
   addFiles(tree, `${env}/apps`, apps, platformFile, platform.argocdNamespace);
   addFiles(tree, `${env}/bootstrap`, bootstrap, platformFile, platform.argocdNamespace);
