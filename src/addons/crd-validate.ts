@@ -12,7 +12,7 @@ import { ADDONS, addonOfGroup } from './catalogue';
 import { goRegExp } from './go-regexp';
 import type { CrdArtifact } from './artifact';
 import { ARTIFACTS } from './artifacts.generated';
-import PRECOMPILED from './validators.generated';
+import { PRECOMPILED } from './validators.generated';
 import type { AddonReleases } from './releases';
 
 /** What is checked: a manifest's type fields, the rest is the object itself. */
@@ -133,7 +133,7 @@ export function crdProblems(object: CustomObject, releases: AddonReleases): stri
   const key = validatorKey(addon, release, object.apiVersion, object.kind);
   // The default releases' validators are compiled ahead of time (an Argo CD Application takes
   // ~0.7 s to compile, on every run and in every worker); other releases compile once here.
-  let validate = PRECOMPILED[key] ?? validators.get(key);
+  let validate = PRECOMPILED[`${addon}@${release}`]?.()[key] ?? validators.get(key);
   if (validate === undefined) {
     validate = ajv.compile(compilableSchema(v.schema));
     validators.set(key, validate);

@@ -17,4 +17,4 @@ export function goRegExp(source: string, flags: string): RegExpLike {
     return new RE2(source, flags.includes('u') ? flags : `${flags}u`);
   }
 }
-goRegExp.code = 'require("./go-regexp").goRegExp';
+goRegExp.code = 'require("../go-regexp").goRegExp';

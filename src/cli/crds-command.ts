@@ -90,8 +90,7 @@ export async function generateCrdFiles(env: NodeJS.ProcessEnv): Promise<Array<[s
     }
   }
   files.push([INDEX, indexText()]);
-  const { js, dts } = precompiledValidators(defaults);
-  files.push(['src/addons/validators.generated.js', js], ['src/addons/validators.generated.d.ts', dts]);
+  files.push(...precompiledValidators(defaults));
   files.push(...(await specTypes(defaults)));
   return files;
 }
