@@ -68,3 +68,29 @@ export function crdObjects(releases: AddonReleases = DEFAULT_RELEASES, env: Node
 export function crdNames(objects: readonly K8sObject[]): string[] {
   return objects.map((o) => o.metadata.name);
 }
+
+/** One CRD of the default releases, as suites that wait for CRDs by name list them. */
+export interface CrdSpec {
+  readonly group: string;
+  /** The storage version. */
+  readonly version: string;
+  readonly kind: string;
+  readonly plural: string;
+  readonly scope: 'Namespaced' | 'Cluster';
+}
+
+/** Every CRD crdObjects() installs for the default releases, from the committed artifacts (no Go needed). */
+export const CRD_SPECS: readonly CrdSpec[] = ADDON_NAMES.flatMap((addon) =>
+  artifactOf(addon, DEFAULT_RELEASES[addon]).kinds.map((k) => ({
+    group: k.group,
+    version: k.versions.find((v) => v.storage)!.name,
+    kind: k.kind,
+    plural: k.plural,
+    scope: k.scope,
+  })),
+);
+
+/** The object name of a CRD: `<plural>.<group>`. */
+export function crdName(c: Pick<CrdSpec, 'plural' | 'group'>): string {
+  return `${c.plural}.${c.group}`;
+}

@@ -47,7 +47,7 @@ beforeAll(async () => {
   api = new Api(cp);
   // The controller's key pair, made here; the private key lives only in this temp folder and the test API server.
   const keyFile = join(work, 'tls.key');
-  certFile = join(work, 'tls.crt');
+  certFile = join(work, 'controller-cert.pem');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:4096', '-nodes', '-sha256', '-days', '2', '-subj', '/CN=sealed-secret/O=sealed-secret', '-keyout', keyFile, '-out', certFile], { stdio: 'ignore' });
   const key: K8sObject = {
     apiVersion: 'v1',
