@@ -20,6 +20,7 @@ Extracts the CRD schemas of the add-on releases in src/addons/catalogue.ts from 
 modules into crds/ (needs go; GOTOOLCHAIN ${'go1.27.4'} is fetched by go when a module needs it).
   --check                      write nothing; exit 1 when crds/ is stale
   --print-files ADDON RELEASE  print the full CRD files of one release, one path a line
+  --root DIR                   the checkout whose crds/ is written or checked (default: this one)
 `;
 
 const ROOT = join(__dirname, '..', '..');
@@ -95,7 +96,11 @@ export async function generateCrdFiles(env: NodeJS.ProcessEnv): Promise<Array<[s
   return files;
 }
 
-export async function runCrdsCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+/**
+ * Runs the command. `root` is the repository whose crds/ and generated files are written or
+ * checked (tests point it at a copy).
+ */
+export async function runCrdsCommand(argv: readonly string[], env: NodeJS.ProcessEnv, root: string = ROOT): Promise<number> {
   const out = (s: string) => process.stdout.write(s);
   const err = (s: string) => process.stderr.write(s);
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -112,8 +117,16 @@ export async function runCrdsCommand(argv: readonly string[], env: NodeJS.Proces
       for (const path of crdFilePaths(addon as AddonName, release, env)) out(`${path}\n`);
       return 0;
     }
+    const rootAt = argv.indexOf('--root');
+    if (rootAt !== -1) {
+      if (argv[rootAt + 1] === undefined || argv[rootAt + 1] === '') {
+        err(`error: --root needs a folder\n\n${CRDS_USAGE}`);
+        return 2;
+      }
+      root = argv[rootAt + 1];
+    }
     const check = argv.includes('--check');
-    const unknown = argv.filter((a) => a !== '--check');
+    const unknown = argv.filter((a, i) => a !== '--check' && i !== rootAt && i !== rootAt + 1);
     if (unknown.length > 0) {
       err(`error: unknown argument ${JSON.stringify(unknown[0])}\n\n${CRDS_USAGE}`);
       return 2;
@@ -122,7 +135,7 @@ export async function runCrdsCommand(argv: readonly string[], env: NodeJS.Proces
     const expected = new Set(files.map(([path]) => path));
     let stale = 0;
     for (const [path, text] of files) {
-      const target = join(ROOT, path);
+      const target = join(root, path);
       if (check) {
         if (!existsSync(target) || readFileSync(target, 'utf8') !== text) {
           stale++;
@@ -135,9 +148,9 @@ export async function runCrdsCommand(argv: readonly string[], env: NodeJS.Proces
       }
     }
     // An artifact of a release the catalogue no longer names would still be bundled by nobody: flag it.
-    for (const addon of existsSync(join(ROOT, 'crds')) ? readdirSync(join(ROOT, 'crds')) : []) {
-      for (const file of readdirSync(join(ROOT, 'crds', addon))) {
-        const path = relative(ROOT, join(ROOT, 'crds', addon, file));
+    for (const addon of existsSync(join(root, 'crds')) ? readdirSync(join(root, 'crds')) : []) {
+      for (const file of readdirSync(join(root, 'crds', addon))) {
+        const path = relative(root, join(root, 'crds', addon, file));
         if (!expected.has(path)) {
           stale++;
           err(`${path} is not a release in src/addons/catalogue.ts: remove it or list the release\n`);
