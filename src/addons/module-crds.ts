@@ -47,7 +47,8 @@ export function downloadModule(module: string, version: string, env: NodeJS.Proc
   try {
     out = execFileSync('go', ['mod', 'download', '-json', `${module}@${version}`], {
       encoding: 'utf8',
-      env: { ...env, GOTOOLCHAIN: env.GOTOOLCHAIN ?? GO_TOOLCHAIN, GOFLAGS: '-mod=mod' },
+      // Always this toolchain: with GOTOOLCHAIN=local an older go refuses modules that declare go 1.27.
+      env: { ...env, GOTOOLCHAIN: GO_TOOLCHAIN },
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: '/',
     });

@@ -11,13 +11,13 @@ import { compile, JSONSchema } from 'json-schema-to-typescript';
 import { ADDON_NAMES, ADDONS, AddonName } from '../addons/catalogue';
 import type { CrdArtifact } from '../addons/artifact';
 import { longhornArtifact } from '../addons/longhorn-artifact';
-import { crdFilePaths, moduleArtifact } from '../addons/module-crds';
+import { crdFilePaths, GO_TOOLCHAIN, moduleArtifact } from '../addons/module-crds';
 import { precompiledValidators } from '../addons/precompile';
 
-export const CRDS_USAGE = `Usage: npm run crds -- [--check | --print-files ADDON RELEASE]
+export const CRDS_USAGE = `Usage: npm run crds -- [--check] [--root DIR] | --print-files ADDON RELEASE
 
 Extracts the CRD schemas of the add-on releases in src/addons/catalogue.ts from their Go
-modules into crds/ (needs go; GOTOOLCHAIN ${'go1.27.4'} is fetched by go when a module needs it).
+modules into crds/ (needs go; GOTOOLCHAIN ${GO_TOOLCHAIN} is fetched by go when a module needs it).
   --check                      write nothing; exit 1 when crds/ is stale
   --print-files ADDON RELEASE  print the full CRD files of one release, one path a line
   --root DIR                   the checkout whose crds/ is written or checked (default: this one)
