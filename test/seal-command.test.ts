@@ -35,7 +35,7 @@ function unseal(sealed: string, label: string): string {
 
 function io(): CommandIO & { output: { out: string; err: string } } {
   const output = { out: '', err: '' };
-  return { output, out: (s) => (output.out += s), err: (s) => (output.err += s), color: false, progress: { update: () => undefined, done: () => undefined } };
+  return { output, out: (s) => (output.out += s), err: (s) => (output.err += s), color: false, progress: { update: () => undefined, done: () => undefined }, env: {} };
 }
 
 const options = (over: Partial<SealOptions> = {}): SealOptions => ({
@@ -104,6 +104,20 @@ test.each([
   expect(runSeal(options(over), out, given)).toBe(1);
   expect(out.output.err.replace(dir + '/', '')).toBe(message);
   expect(spec()).toBe(before);
+});
+
+test('puts the spec back when the sealed value makes it one synth refuses (here: larger than a spec may be)', () => {
+  const before = spec();
+  const out = io();
+  expect(runSeal(options(), out, input('x'.repeat(200 * 1024)))).toBe(1);
+  expect(out.output.err).toMatch(/magnetiq-simple\.yaml: \(document\): is \d+ bytes; a spec may be at most 262144 bytes/);
+  expect(out.output.err).toMatch(/seal \(.*magnetiq-simple\.yaml is left as it was\) failed with 1 error\./);
+  expect(spec()).toBe(before);
+});
+
+test('refuses an --apps that is not a folder, as a usage error, before reading anything', () => {
+  expect(() => runSeal(options({ apps: join(dir, 'platform.yaml') }), io(), input('x'))).toThrow(UsageError);
+  expect(() => runSeal(options({ apps: ' ' }), io(), input('x'))).toThrow(/--apps is empty/);
 });
 
 test('rejects a certificate that is not PEM, saying how to fetch the right one', () => {

@@ -16,6 +16,8 @@ import { setScalarInText } from '../spec/edit';
 import { SpecErrors } from '../spec/errors';
 import { displayPath, loadPlatform, loadSystem, specFiles } from '../spec/load';
 import { CommandIO, parseCommandArgs, reportSpecErrors, UsageError } from './command';
+import { guardInputDir } from './output-guard';
+import type { Environment } from './progress';
 
 export const SEAL_USAGE = `Usage: npm run seal -- --app SYSTEM --env ENV KEY [--from-env NAME] [--apps DIR] [--platform FILE]
 
@@ -43,10 +45,10 @@ export interface SealOptions {
   readonly platform: string;
 }
 
-/** Where the value comes from: the text of stdin, and the process environment. */
+/** Where the value comes from: the text of stdin, and the environment the entry script was started with (CommandIO.env). */
 export interface SealInput {
   readonly stdin: () => Buffer;
-  readonly env: NodeJS.ProcessEnv;
+  readonly env: Environment;
   readonly now: Date;
 }
 
@@ -84,11 +86,12 @@ export function runSeal(opts: SealOptions, io: CommandIO, input: SealInput): num
     io.err(`error: ${message}\nNothing was changed.\n`);
     return 1;
   };
-  const appsDir = resolve(opts.apps);
+  // seal edits one spec file in --apps, as set-image does: the folder must be one (exit 2 otherwise).
+  const appsDir = guardInputDir(opts.apps, '--apps', { mustExist: true });
   const platformFile = resolve(opts.platform);
   const file = [join(appsDir, `${opts.app}.yaml`), join(appsDir, `${opts.app}.yml`)].find((f) => existsSync(f));
   if (file === undefined) {
-    const known = existsSync(appsDir) ? specFiles(appsDir).map((f) => basename(f).replace(/\.ya?ml$/, '')) : [];
+    const known = specFiles(appsDir).map((f) => basename(f).replace(/\.ya?ml$/, ''));
     return fail(`--app ${opts.app}: there is no ${displayPath(join(appsDir, `${opts.app}.yaml`))}; known systems: ${known.join(', ') || '(none)'}`);
   }
 
@@ -149,6 +152,14 @@ export function runSeal(opts: SealOptions, io: CommandIO, input: SealInput): num
     return fail(`${system.file}: ${(e as Error).message}`);
   }
   writeFileSync(file, text);
+  try {
+    // The edited spec must still load (schema, rules), as set-image checks its edit: else it is put back.
+    loadSystem(file, platform);
+  } catch (e) {
+    writeFileSync(file, original);
+    if (e instanceof SpecErrors) return reportSpecErrors(e, io, `seal (${system.file} is left as it was)`);
+    throw e;
+  }
   io.out(
     `${system.file}: ${path.join('.')}: sealed for Secret ${ctx.namespace}/${names.secret(ctx)} with ${displayPath(certFile)} ` +
       `(${cert.subject}, valid until ${cert.validTo.toISOString().slice(0, 10)})\n` +

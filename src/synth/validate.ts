@@ -7,13 +7,7 @@
 import { crdProblems } from '../addons/crd-validate';
 import { AddonReleases, DEFAULT_RELEASES } from '../addons/releases';
 
-/** A manifest as synthesized: plain JSON with apiVersion, kind and metadata. */
-export interface Manifest {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [k: string]: unknown };
-  readonly [k: string]: unknown;
-}
+import type { Manifest } from '../model/manifest';
 
 type Model = new (data: unknown) => { validate(): void };
 
@@ -46,6 +40,14 @@ export const KNOWN_MODELS: Readonly<Record<string, () => Model>> = {
 
 const models = new Map<string, Model>();
 
+/** No schema describes a kind: neither a built-in one nor one of an add-on's CRDs. */
+export class UnknownKindError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnknownKindError';
+  }
+}
+
 function modelFor(apiVersion: string, kind: string): Model {
   const key = `${apiVersion}/${kind}`;
   const cached = models.get(key);
@@ -60,7 +62,7 @@ function modelFor(apiVersion: string, kind: string): Model {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       mod = require(path);
     } catch {
-      throw new Error(`no schema is known for ${apiVersion} ${kind} (looked for ${path})`);
+      throw new UnknownKindError(`no schema is known for ${apiVersion} ${kind} (looked for ${path})`);
     }
     model = mod[kind];
   }
