@@ -22,12 +22,12 @@ const SEED = readFileSync(join(ROOT, 'apps', 'magnetiq.yaml'), 'utf8');
 let dir: string;
 let specs: LoadedSpecs;
 
-/** Copies of apps/magnetiq.yaml renamed magnetiq-p01, magnetiq-p02, ... */
+/** Copies of apps/magnetiq.yaml renamed magnetiq-p01, magnetiq-p02, ..., each on hosts of its own (one host+path has one system). */
 function generate(count: number): string {
   const d = mkdtempSync(join(tmpdir(), 'gitops-synth-parallel-'));
   for (let i = 1; i <= count; i++) {
     const name = `magnetiq-p${String(i).padStart(2, '0')}`;
-    writeFileSync(join(d, `${name}.yaml`), SEED.replace(/^name: magnetiq$/m, `name: ${name}`));
+    writeFileSync(join(d, `${name}.yaml`), SEED.replace(/^name: magnetiq$/m, `name: ${name}`).replace(/^(\s*host:\s*)([a-z0-9.-]+)\s*$/gm, `$1${name}.$2`));
   }
   return d;
 }
