@@ -1,17 +1,13 @@
 /**
  * KEDA ScaledObject and TriggerAuthentication (keda.sh/v1alpha1). No npm package publishes
- * KEDA's models, so the types and the OpenAPI schemas below cover the fields synth emits,
- * written from the CRDs of KEDA v2.21.0 (Go module github.com/kedacore/keda/v2, files
- * config/crd/bases/keda.sh_scaledobjects.yaml and keda.sh_triggerauthentications.yaml).
- * test/keda-crd.test.ts checks every emitted object against those real CRDs as well.
+ * KEDA's models, so the types below cover the fields synth emits. Synth validates every
+ * emitted object against the real CRDs of the KEDA release platform.yaml names
+ * (addons.keda; crds/keda/, extracted by npm run crds from github.com/kedacore/keda/v2).
  * @see https://keda.sh/docs/2.21/reference/scaledobject-spec/
  */
 import { Construct } from 'constructs';
 import type * as k8s from './kube';
 import { CustomResource, CustomResourceProps } from './custom-resource';
-
-/** The KEDA release whose CRDs the types and schemas below follow. */
-export const KEDA_RELEASE = { module: 'github.com/kedacore/keda/v2', version: 'v2.21.0' } as const;
 
 export interface ScaledObjectTrigger {
   /** Scaler name: `redis`, `cpu`, ... */
@@ -40,107 +36,6 @@ export interface TriggerAuthenticationSpec {
   /** Scaler parameters read from keys of Secrets in the same namespace. */
   readonly secretTargetRef: Array<{ readonly parameter: string; readonly name: string; readonly key: string }>;
 }
-
-const objectMeta = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } } as const;
-const scalingRules = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    stabilizationWindowSeconds: { type: 'integer', minimum: 0, maximum: 3600 },
-    selectPolicy: { type: 'string' },
-    policies: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['periodSeconds', 'type', 'value'],
-        properties: { type: { type: 'string' }, value: { type: 'integer' }, periodSeconds: { type: 'integer' } },
-      },
-    },
-  },
-} as const;
-
-export const SCALED_OBJECT_OPENAPI_SCHEMA = {
-  type: 'object',
-  required: ['spec'],
-  properties: {
-    ...objectMeta,
-    spec: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['scaleTargetRef', 'triggers'],
-      properties: {
-        scaleTargetRef: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['name'],
-          properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, name: { type: 'string' } },
-        },
-        pollingInterval: { type: 'integer' },
-        cooldownPeriod: { type: 'integer' },
-        minReplicaCount: { type: 'integer' },
-        maxReplicaCount: { type: 'integer' },
-        advanced: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            horizontalPodAutoscalerConfig: {
-              type: 'object',
-              additionalProperties: false,
-              properties: {
-                name: { type: 'string' },
-                behavior: { type: 'object', additionalProperties: false, properties: { scaleUp: scalingRules, scaleDown: scalingRules } },
-              },
-            },
-          },
-        },
-        triggers: {
-          type: 'array',
-          minItems: 1,
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['metadata', 'type'],
-            properties: {
-              type: { type: 'string' },
-              metadata: { type: 'object', additionalProperties: { type: 'string' } },
-              metricType: { type: 'string' },
-              authenticationRef: {
-                type: 'object',
-                additionalProperties: false,
-                required: ['name'],
-                properties: { name: { type: 'string' }, kind: { type: 'string' } },
-              },
-            },
-          },
-        },
-      },
-    },
-  },
-} as const;
-
-export const TRIGGER_AUTHENTICATION_OPENAPI_SCHEMA = {
-  type: 'object',
-  required: ['spec'],
-  properties: {
-    ...objectMeta,
-    spec: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        secretTargetRef: {
-          type: 'array',
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['key', 'name', 'parameter'],
-            properties: { parameter: { type: 'string' }, name: { type: 'string' }, key: { type: 'string' } },
-          },
-        },
-      },
-    },
-  },
-} as const;
 
 export class ScaledObject extends CustomResource<ScaledObjectSpec> {
   static readonly GVK = { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject' };
