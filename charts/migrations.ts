@@ -4,16 +4,19 @@
  * database and before workloads, not a PreSync hook: PreSync runs before the namespace's
  * Secret and database exist, so on a fresh environment it could never succeed.
  * BeforeHookCreation deletes the previous run, so the fixed name is recreated on every sync.
+ * Before migrating, init containers from the jobs model back up the database and upload the
+ * copy (tagged `pre-migrate`), so `npm run restore` can undo a migration that went wrong.
  * @see https://argo-cd.readthedocs.io/en/stable/user-guide/resource_hooks/
  */
 import * as k8s from '../imports/kube';
 import { Construct } from 'constructs';
 import { DEFAULTS, SystemContext } from '../src/model/context';
-import { MIGRATE } from '../src/model/flows';
+import { MIGRATE, preMigrationSteps } from '../src/model/jobs';
 import { names, workloadLabels } from '../src/model/names';
 import type { Migrations as MigrationsSpec } from '../src/spec/app-spec.generated';
 import { objectMeta, WAVE } from './meta';
-import { podSecurityContext } from './pod';
+import { stepContainer } from './job-pod';
+import { podSecurityContext, scratchVolumeName } from './pod';
 import { componentContainer, componentVolumes } from './workload';
 
 export const HOOK_ANNOTATIONS = {
@@ -32,6 +35,11 @@ export class Migrations extends Construct {
     const { ctx, migrations: m } = props;
     const c = ctx.spec.components[m.component];
     const container = { ...componentContainer(ctx, MIGRATE, c, false), command: m.command, args: undefined, ports: undefined };
+    const identity = { runAsUser: c.runAsUser ?? DEFAULTS.runAsUser, runAsGroup: c.runAsGroup ?? DEFAULTS.runAsGroup };
+    const pre = preMigrationSteps(ctx);
+    const podVolumes = componentVolumes(ctx, c).volumes;
+    const scratch = podVolumes.filter((v) => v.name === scratchVolumeName('/tmp'));
+    const extraVolumes = pre.volumes.filter((v) => !podVolumes.some((p) => p.name === v.name));
     new k8s.KubeJob(this, 'job', {
       metadata: objectMeta(ctx, names.migration(ctx), WAVE.migration, {
         labels: workloadLabels(ctx, MIGRATE),
@@ -47,9 +55,10 @@ export class Migrations extends Construct {
             serviceAccountName: names.migration(ctx),
             automountServiceAccountToken: false,
             enableServiceLinks: false,
-            securityContext: podSecurityContext({ runAsUser: c.runAsUser ?? DEFAULTS.runAsUser, runAsGroup: c.runAsGroup ?? DEFAULTS.runAsGroup }),
+            securityContext: podSecurityContext(identity),
+            initContainers: pre.steps.length > 0 ? pre.steps.map((s) => stepContainer(s, identity, scratch.length > 0 ? [{ name: scratch[0].name, mountPath: '/tmp' }] : [])) : undefined,
             containers: [container],
-            volumes: componentVolumes(ctx, c).volumes,
+            volumes: [...podVolumes, ...extraVolumes],
           },
         },
       },

@@ -1,18 +1,22 @@
 /**
  * Cluster-wide objects of one environment, owned by its platform Application only (no two
  * Applications may own one object): the Longhorn StorageClass, the Longhorn RecurringJob of
- * the daily backup group, and the cert-manager ClusterIssuer.
+ * the daily backup group, its BackupTarget `default` (the environment's object store) with
+ * the store's credentials, and the cert-manager ClusterIssuer.
  */
 import * as k8s from '../imports/kube';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterIssuer } from '../imports/cert-manager';
-import { RecurringJob } from '../imports/longhorn';
+import { BackupTarget, RecurringJob } from '../imports/longhorn';
 import type { ResolvedPlatform } from '../src/model/context';
 import { MANAGED_BY } from '../src/model/names';
+import { BackupStoreSecret } from './backup-store';
 import { SYNC_OPTIONS, SYNC_WAVE } from './meta';
 
 export const LONGHORN_NAMESPACE = 'longhorn-system';
+/** Secret of Longhorn's backup target, in longhorn-system. */
+export const LONGHORN_BACKUP_SECRET = 'longhorn-backup-store';
 
 export interface PlatformChartProps {
   readonly platform: ResolvedPlatform;
@@ -57,6 +61,18 @@ export class PlatformChart extends Chart {
         labels: { 'recurring-job': p.backupGroup },
       },
     });
+    if (p.backupStore !== undefined) {
+      // Volume backups of the RecurringJob leave the cluster for the same store as the jobs' copies.
+      const s = p.backupStore;
+      new BackupStoreSecret(this, 'backup-store', {
+        store: s, name: LONGHORN_BACKUP_SECRET, namespace: LONGHORN_NAMESPACE, labels, annotations: { [SYNC_WAVE]: '-1' },
+        extraData: { AWS_ENDPOINTS: s.endpoint },
+      });
+      new BackupTarget(this, 'backup-target', {
+        metadata: { name: 'default', namespace: LONGHORN_NAMESPACE, labels, annotations: { [SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' } },
+        spec: { backupTargetURL: `s3://${s.bucket}@${s.region}/longhorn/`, credentialSecret: LONGHORN_BACKUP_SECRET, pollInterval: '5m0s' },
+      });
+    }
     if (p.certificates !== undefined) {
       new ClusterIssuer(this, 'cluster-issuer', {
         metadata: { name: p.certificates.issuer, labels, annotations: { [SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' } },

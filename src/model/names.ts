@@ -18,6 +18,15 @@ export const names = {
   postgres: (ctx: SystemContext) => `${ctx.system}-postgres`,
   redis: (ctx: SystemContext) => `${ctx.system}-redis`,
   migration: (ctx: SystemContext) => `${ctx.system}-migrate`,
+  /** Restore Job of one backup, and the Role/RoleBinding `npm run restore` writes beside it. */
+  restoreJob: (ctx: SystemContext, backup: string) => `${ctx.system}-restore-${backup}`,
+  /** PrometheusRule of the backup alerts, and of the ready-made standard alerts. */
+  backupRules: (ctx: SystemContext) => `${ctx.system}-backups`,
+  standardRules: (ctx: SystemContext) => `${ctx.system}-standard-alerts`,
+  /** Secret with the object store's key pair, in the system's namespace. */
+  backupStoreSecret: (ctx: SystemContext) => `${ctx.system}-backup-store`,
+  /** Folder of one backup's copies inside the environment's bucket (not an object name, but a contract too). */
+  backupPrefix: (ctx: SystemContext, backup: string) => `${ctx.system}/${ctx.env}/${backup}`,
   application: (system: string, env: string) => `${system}-${env}`,
   /** Ingress of a route with its own rate limit: /api/v1/auth/ -> <system>-api-v1-auth. */
   ingressForPath: (system: string, path: string) => {

@@ -8,6 +8,7 @@ import { basename, join, relative } from 'node:path';
 import { loadAll } from 'js-yaml';
 import type { AppSpec } from './app-spec.generated';
 import type { PlatformSpec } from './platform.generated';
+import { backupStoreProblems } from '../model/backup-store';
 import { Problem, SpecError, SpecErrors } from './errors';
 import { deepMerge, isPlainObject, overrideSets } from './merge';
 import { checkRules } from './rules';
@@ -79,6 +80,7 @@ export function readYamlMapping(file: string): Record<string, unknown> {
 export function loadPlatform(file: string): PlatformSpec {
   const doc = readYamlMapping(file);
   const problems = checkPlatformSchema(doc);
+  if (problems.length === 0) problems.push(...backupStoreProblems(doc as unknown as PlatformSpec));
   if (problems.length > 0) throw new SpecErrors(problems.map((p) => new SpecError(displayPath(file), p.path, p.problem)));
   return doc as unknown as PlatformSpec;
 }

@@ -6,7 +6,7 @@
  * schema in imports/longhorn.ts.
  */
 import Ajv, { ValidateFunction } from 'ajv';
-import { RECURRING_JOB_OPENAPI_SCHEMA } from '../../imports/longhorn';
+import { BACKUP_TARGET_OPENAPI_SCHEMA, RECURRING_JOB_OPENAPI_SCHEMA } from '../../imports/longhorn';
 
 /** A manifest as synthesized: plain JSON with apiVersion, kind and metadata. */
 export interface Manifest {
@@ -71,6 +71,8 @@ function modelFor(apiVersion: string, kind: string): Model | ValidateFunction {
   let model: Model | ValidateFunction;
   if (apiVersion === 'longhorn.io/v1beta2' && kind === 'RecurringJob') {
     model = ajv.compile(RECURRING_JOB_OPENAPI_SCHEMA);
+  } else if (apiVersion === 'longhorn.io/v1beta2' && kind === 'BackupTarget') {
+    model = ajv.compile(BACKUP_TARGET_OPENAPI_SCHEMA);
   } else if (key in KNOWN_MODELS) {
     model = KNOWN_MODELS[key]();
   } else {

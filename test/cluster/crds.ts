@@ -6,7 +6,7 @@
  * top-level shape of the real CRDs (spec an object, scope and names as upstream) and the
  * rest of the spec preserved, so the server checks names, scope, versions and structure.
  */
-import { RECURRING_JOB_OPENAPI_SCHEMA } from '../../imports/longhorn';
+import { BACKUP_TARGET_OPENAPI_SCHEMA, RECURRING_JOB_OPENAPI_SCHEMA } from '../../imports/longhorn';
 import type { K8sObject } from './api';
 
 interface CrdSpec {
@@ -38,6 +38,7 @@ export const CRD_SPECS: readonly CrdSpec[] = [
   { group: 'argoproj.io', version: 'v1alpha1', kind: 'Application', plural: 'applications', scope: 'Namespaced', requiredSpec: true },
   { group: 'argoproj.io', version: 'v1alpha1', kind: 'AppProject', plural: 'appprojects', scope: 'Namespaced', requiredSpec: true },
   { group: 'longhorn.io', version: 'v1beta2', kind: 'RecurringJob', plural: 'recurringjobs', scope: 'Namespaced', schema: RECURRING_JOB_OPENAPI_SCHEMA },
+  { group: 'longhorn.io', version: 'v1beta2', kind: 'BackupTarget', plural: 'backuptargets', scope: 'Namespaced', schema: BACKUP_TARGET_OPENAPI_SCHEMA },
   { group: 'cert-manager.io', version: 'v1', kind: 'ClusterIssuer', plural: 'clusterissuers', scope: 'Cluster', requiredSpec: true },
   { group: 'external-secrets.io', version: 'v1beta1', kind: 'ExternalSecret', plural: 'externalsecrets', scope: 'Namespaced', requiredSpec: true },
   { group: 'bitnami.com', version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets', scope: 'Namespaced', requiredSpec: true },
