@@ -10,6 +10,7 @@
 import type { SynthesizedSystem } from '../../argocd/environment-charts';
 import { cacheMode, databaseMode } from '../model/context';
 import { names } from '../model/names';
+import { runbookSection } from './runbook';
 import type { Manifest } from './validate';
 
 interface Container {
@@ -267,6 +268,7 @@ export function systemPage(s: SynthesizedSystem, specFile: string): string {
     ...table,
     ...volumeTable,
     ...routeTable,
+    ...runbookSection(ctx),
     '',
   ].join('\n');
 }
