@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { peerSelector } from '../charts/network-policy';
 import { resolvePlatform, SystemContext, systemContext } from '../src/model/context';
+import { storePort } from '../src/model/backup-store';
 import { allWorkloads, Flow, Peer, systemFlows } from '../src/model/flows';
 import { selectorLabels } from '../src/model/names';
 import { loadSpecs } from '../src/spec/load';
@@ -501,8 +502,30 @@ function reasonProblem(ctx: SystemContext, f: Flow): string | undefined {
   if (/^components\.[^.]+\.metrics$/.test(f.reason)) {
     return f.from.kind === 'prometheus' && f.to.kind === 'workload' && f.reason === `components.${f.to.name}.metrics` ? undefined : `${f.reason} does not ask for ${showFlow(f)}`;
   }
-  if (/^backups\[\d+\]$/.test(f.reason)) return value.kind === 'postgres' && f.port === 5432 ? undefined : `${f.reason} is not a postgres backup`;
+  if (/^backups\[\d+\]$/.test(f.reason)) return backupFlowProblem(ctx, f, value);
+  if (f.reason === 'migrations') {
+    const store = ctx.platform.backupStore;
+    return f.from.kind === 'workload' && f.from.name === 'migrate' && f.to.kind === 'external' && store !== undefined && f.port === storePort(store) ? undefined : `migrations does not ask for ${showFlow(f)}`;
+  }
   return `reason ${f.reason} is not a field that asks for network access`;
+}
+
+/**
+ * A backup asks for: its job reaching the database (postgres) or cache (redis) it copies and
+ * the object store; the restore Job reaching the store, the database, and for SQLite the
+ * Kubernetes API (it scales the writer).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function backupFlowProblem(ctx: SystemContext, f: Flow, b: any): string | undefined {
+  const store = ctx.platform.backupStore;
+  const toStore = f.to.kind === 'external' && store !== undefined && f.port === storePort(store);
+  const from = f.from.kind === 'workload' ? f.from.name : '';
+  if (from === `backup-${b.name}`) {
+    if (toStore || (b.kind === 'postgres' && f.port === 5432) || (b.kind === 'redis' && f.port === 6379)) return undefined;
+  } else if (from === 'restore') {
+    if (toStore || (b.kind === 'postgres' && f.port === 5432) || (b.kind === 'sqlite' && f.to.kind === 'external' && [443, 6443].includes(f.port))) return undefined;
+  }
+  return `${f.reason} (a ${b.kind} backup) does not ask for ${showFlow(f)}`;
 }
 
 interface Opening {

@@ -339,25 +339,26 @@ export function jobFlows(ctx: SystemContext): Flow[] {
   const db: Peer = databaseMode(ctx) === 'external' ? { kind: 'external' } : workload('postgres');
   const cache: Peer = cacheMode(ctx) === 'external' ? { kind: 'external' } : workload('redis');
   const store = ctx.platform.backupStore;
-  (ctx.spec.backups ?? []).forEach((b, i) => {
+  const backups = ctx.spec.backups ?? [];
+  backups.forEach((b, i) => {
     const from = workload(`backup-${b.name}`);
-    if (b.kind === 'postgres') flows.push({ from, to: db, port: 5432, protocol: 'TCP', reason: `backups[${i}]` });
-    if (b.kind === 'redis') flows.push({ from, to: cache, port: 6379, protocol: 'TCP', reason: `backups[${i}]` });
-    if (store !== undefined) flows.push({ from, to: { kind: 'external' }, port: storePort(store), protocol: 'TCP', reason: `backups[${i}] (upload to platform backupStore)` });
+    const reason = `backups[${i}]`;
+    if (b.kind === 'postgres') flows.push({ from, to: db, port: 5432, protocol: 'TCP', reason });
+    if (b.kind === 'redis') flows.push({ from, to: cache, port: 6379, protocol: 'TCP', reason });
+    if (store !== undefined) flows.push({ from, to: { kind: 'external' }, port: storePort(store), protocol: 'TCP', reason });
   });
-  const dbBackup = databaseBackup(ctx);
-  if (ctx.spec.migrations !== undefined && dbBackup !== undefined && store !== undefined) {
-    flows.push({ from: workload(MIGRATE), to: { kind: 'external' }, port: storePort(store), protocol: 'TCP', reason: 'migrations (pre-migration backup upload)' });
+  if (ctx.spec.migrations !== undefined && databaseBackup(ctx) !== undefined && store !== undefined) {
+    // The pre-migration backup's upload; its database access is the component's connectsTo.
+    flows.push({ from: workload(MIGRATE), to: { kind: 'external' }, port: storePort(store), protocol: 'TCP', reason: 'migrations' });
   }
-  if (hasRestore(ctx)) {
+  backups.forEach((b, i) => {
+    if (!isRestorable(b)) return;
     const from = workload(RESTORE);
-    const kinds = new Set((ctx.spec.backups ?? []).filter(isRestorable).map((b) => b.kind));
-    if (store !== undefined) flows.push({ from, to: { kind: 'external' }, port: storePort(store), protocol: 'TCP', reason: 'restore (fetch from platform backupStore)' });
-    if (kinds.has('postgres')) flows.push({ from, to: db, port: 5432, protocol: 'TCP', reason: 'restore (postgres)' });
-    if (kinds.has('sqlite')) {
-      // kubectl scales the writer: the API server's endpoint port, 443 or 6443 after the Service.
-      for (const port of [443, 6443]) flows.push({ from, to: { kind: 'external' }, port, protocol: 'TCP', reason: 'restore (scales the SQLite writer)' });
-    }
-  }
+    const reason = `backups[${i}]`;
+    if (store !== undefined) flows.push({ from, to: { kind: 'external' }, port: storePort(store), protocol: 'TCP', reason });
+    if (b.kind === 'postgres') flows.push({ from, to: db, port: 5432, protocol: 'TCP', reason });
+    // kubectl scales the SQLite writer: the API server's endpoint port, 443 or 6443 behind its Service.
+    if (b.kind === 'sqlite') for (const port of [443, 6443]) flows.push({ from, to: { kind: 'external' }, port, protocol: 'TCP', reason });
+  });
   return flows;
 }
