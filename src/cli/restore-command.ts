@@ -8,10 +8,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import * as client from '@kubernetes/client-node';
+import type * as client from '@kubernetes/client-node';
 import { App } from 'cdk8s';
 import { RestoreChart } from '../../charts/restore';
-import { connect, describeFailure } from '../bootstrap/cluster';
 import { BootstrapError } from '../bootstrap/plan';
 import { resolvePlatform, systemContext } from '../model/context';
 import { isRestorable } from '../model/jobs';
@@ -129,6 +128,8 @@ export function restoreManifests(opts: RestoreOptions): { manifests: Manifest[];
 }
 
 async function applyManifests(opts: RestoreOptions, manifests: readonly Manifest[], io: CommandIO): Promise<void> {
+  // Loaded on use: client-node is an ES module, and writing manifests needs no cluster.
+  const { connect, describeFailure } = await import('../bootstrap/cluster');
   const cluster = connect({ context: opts.context, kubeconfig: opts.kubeconfig });
   // RBAC first, so the Job's pod finds its permissions when it starts.
   const ordered = [...manifests].sort((a, b) => Number(a.kind === 'Job') - Number(b.kind === 'Job'));

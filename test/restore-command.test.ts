@@ -1,0 +1,71 @@
+/** `npm run restore`: argument parsing, the folder it creates, and its refusals. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { load } from 'js-yaml';
+import type { CommandIO } from '../src/cli/command';
+import { UsageError } from '../src/cli/command';
+import { parseRestoreArgs, runRestore } from '../src/cli/restore-command';
+import { createProgress } from '../src/cli/progress';
+import { ROOT } from './support/manifests';
+
+const base = ['--apps', join(ROOT, 'apps'), '--platform', join(ROOT, 'platform.yaml')];
+let tmp: string;
+beforeAll(() => (tmp = mkdtempSync(join(tmpdir(), 'restore-command-'))));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function io(): CommandIO & { text: () => { out: string; err: string } } {
+  let out = '';
+  let err = '';
+  return { out: (s) => (out += s), err: (s) => (err += s), color: false, progress: createProgress({ isTTY: false } as NodeJS.WriteStream), text: () => ({ out, err }) };
+}
+
+test('writes the Job, Role and RoleBinding of a SQLite restore into the folder it creates', async () => {
+  const out = join(tmp, 'magnetiq');
+  const t = io();
+  expect(await runRestore(parseRestoreArgs(['--app', 'magnetiq', '--env', 'staging', '--from', 'magnetiq.db.20261130T023000Z.bak', '--out', out, ...base]), t)).toBe(0);
+  expect(readdirSync(out).sort()).toEqual(['job-magnetiq-restore-db.yaml', 'role-magnetiq-restore-db.yaml', 'rolebinding-magnetiq-restore-db.yaml']);
+  const job = load(readFileSync(join(out, 'job-magnetiq-restore-db.yaml'), 'utf8')) as { metadata: { namespace: string }; spec: { backoffLimit: number; template: { spec: { initContainers: Array<{ name: string; env: Array<{ name: string; value?: string }> }> } } } };
+  expect(job.metadata.namespace).toBe('magnetiq-staging');
+  expect(job.spec.backoffLimit).toBe(0);
+  const fetch = job.spec.template.spec.initContainers.find((c) => c.name === 'fetch')!;
+  expect(fetch.env.find((e) => e.name === 'FROM')?.value).toBe('magnetiq.db.20261130T023000Z.bak');
+  expect(t.text().out).toContain('Apply it with: kubectl apply -f');
+});
+
+test('rejects an output folder that exists, and leaves it as it was', async () => {
+  const out = join(tmp, 'exists');
+  mkdirSync(out);
+  const t = io();
+  expect(await runRestore(parseRestoreArgs(['--app', 'tequipy', '--env', 'dev', '--out', out, ...base]), t)).toBe(1);
+  expect(t.text().err).toMatch(/^error: cannot create .*exists: it exists already; remove it or choose another --out\n$/);
+  expect(readdirSync(out)).toEqual([]);
+});
+
+test('rejects a system without a database backup, naming what can be restored', async () => {
+  const t = io();
+  expect(await runRestore(parseRestoreArgs(['--app', 'tequipy', '--env', 'dev', '--backup', 'media', '--out', join(tmp, 'x'), ...base]), t)).toBe(1);
+  expect(t.text().err).toBe('error: tequipy has no restorable backup "media" in dev; restorable: db\n');
+  expect(existsSync(join(tmp, 'x'))).toBe(false);
+});
+
+test.each([
+  [['--env', 'dev'], 'give the system with --app NAME'],
+  [['--app', 'magnetiq'], 'give the environment with --env ENV'],
+  [['--app', 'magnetiq', '--env', 'dev', '--from', '../etc/passwd'], '--from "../etc/passwd" is not a backup file name: give a name as listed in the bucket (letters, digits, \'.\', \'_\', \'-\', no \'/\'), or latest'],
+  [['--app', 'magnetiq', '--env', 'dev', '--apply', '--out', 'x'], '--out and --apply exclude each other: write the manifests, or create them in the cluster'],
+  [['--app', 'magnetiq', '--env', 'dev', '--context', 'prod'], '--context and --kubeconfig only go with --apply'],
+])('rejects %j as a usage error', (argv, message) => {
+  expect(() => parseRestoreArgs(argv)).toThrow(new UsageError(message));
+});
+
+test('exits 2 with the usage on a bad command line and 1 on an unknown environment, without a stack trace', () => {
+  const run = (args: string[]) => spawnSync('npx', ['tsx', 'scripts/restore.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  const usage = run(['--app', 'magnetiq', '--bogus']);
+  expect(usage.status).toBe(2);
+  expect(usage.stderr).toMatch(/^error: unknown argument "--bogus"\n\nUsage: npm run restore/);
+  const env = run(['--app', 'magnetiq', '--env', 'qa', '--out', join(tmp, 'qa')]);
+  expect(env.status).toBe(1);
+  expect(env.stderr).toBe('error: magnetiq does not deploy to "qa"; its environments: dev, production, staging\n');
+}, 60000);
