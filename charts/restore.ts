@@ -3,7 +3,7 @@
  * `npm run restore`; never part of dist/ (Argo CD must not run a restore on every sync).
  * For SQLite, the Job scales the writer Deployment to 0, waits for its pods to go, restores,
  * and scales it back to 1, so the Role and RoleBinding it needs come with it: the right to
- * scale that one Deployment and to watch pods, for the restore's ServiceAccount only (which
+ * scale that one Deployment and to wait for its pods to go, for the restore's ServiceAccount only (which
  * dist/ already holds, with its NetworkPolicy). Delete them with the Job when done.
  */
 import { Chart } from 'cdk8s';
@@ -45,7 +45,8 @@ export class RestoreChart extends Chart {
       metadata: rbacMeta,
       rules: [
         { apiGroups: ['apps'], resources: ['deployments', 'deployments/scale'], resourceNames: [writer], verbs: ['get', 'patch', 'update'] },
-        { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+        // To wait until the writer's pods are gone (kubectl delete --wait on them).
+        { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'delete'] },
       ],
     });
     new k8s.KubeRoleBinding(this, 'role-binding', {

@@ -71,7 +71,7 @@ test('a SQLite restore stops the writer, fetches, restores and starts the writer
     ['restore', 'registry.example.com/memoai-backend:v1.0.0'],
     ['start-writer', JOB_IMAGES.kubectl],
   ]);
-  expect(job.steps[1].command).toEqual(['kubectl', 'wait', '--for=delete', 'pod', '--selector=app.kubernetes.io/name=memo-ai-coach-backend', '--timeout=600s', '--namespace=memo-ai-coach-staging']);
+  expect(job.steps[1].command).toEqual(['kubectl', 'delete', 'pod', '--selector=app.kubernetes.io/name=memo-ai-coach-backend', '--wait=true', '--ignore-not-found=true', '--timeout=600s', '--namespace=memo-ai-coach-staging']);
   // The writer's identity: the restored file must stay readable and writable by the app.
   expect([job.uid, job.gid]).toEqual([1000, 1000]);
 });

@@ -298,7 +298,10 @@ export function restoreJob(ctx: SystemContext, r: RestoreRequest): JobWorkload {
     gid: w.gid,
     steps: [
       kubectl('stop-writer', ['scale', deployment, '--replicas=0', `--namespace=${ctx.namespace}`]),
-      kubectl('wait-writer-gone', ['wait', '--for=delete', 'pod', `--selector=app.kubernetes.io/name=${names.component(ctx, w.writer)}`, '--timeout=600s', `--namespace=${ctx.namespace}`]),
+      // `kubectl wait --for=delete` fails when no pod matches (kubernetes#83242); delete
+      // --wait returns once every writer pod is gone, and at once when none is left. A pod
+      // already terminating keeps its grace period: the writer still shuts down cleanly.
+      kubectl('wait-writer-gone', ['delete', 'pod', `--selector=app.kubernetes.io/name=${names.component(ctx, w.writer)}`, '--wait=true', '--ignore-not-found=true', '--timeout=600s', `--namespace=${ctx.namespace}`]),
       fetch,
       {
         name: 'restore',

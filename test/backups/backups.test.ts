@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { find, Obj, ROOT, synthesizeRepo } from '../support/manifests';
-import { PG_PASSWORD, Postgres, requireTool, S3_ACCESS, S3_SECRET, S3Server, startPostgres, startS3 } from './servers';
+import { PG_PASSWORD, Postgres, requireTool, S3_ACCESS, S3_SECRET, S3Server, startPostgres, startRedis, startS3 } from './servers';
 import { containerEnv, mustRun, runStep, step, stepsOf } from './steps';
 
 const { folders } = synthesizeRepo();
@@ -305,5 +305,64 @@ describe('PostgreSQL (tequipy, dev)', () => {
     mustRun(step(job, 'fetch'), containerEnv(step(job, 'fetch'), renv), home);
     mustRun(step(job, 'restore'), containerEnv(step(job, 'restore'), renv), home);
     expect(snapshot()).toBe(before);
+  });
+});
+
+describe('Redis (magnetiq-full, dev)', () => {
+  const cron = find(folders.get('dev/magnetiq-full')!, 'CronJob', 'magnetiq-full-backup-cache');
+  const password = 'redis-test-password';
+
+  test('the CronJob snapshots the cache over the network and uploads it; a server started on the copy from the bucket has every key', async () => {
+    const backup = join(tmp, 'redis', 'backup');
+    const home = join(tmp, 'redis', 'home');
+    for (const d of [backup, home]) mkdirSync(d, { recursive: true });
+    const source = await startRedis(join(tmp, 'redis', 'source'), password);
+    try {
+      for (let i = 0; i < 500; i++) source.cli('SET', `session:${i}`, `user-${i * 7}`);
+      source.cli('RPUSH', 'queue:emails', 'a', 'b', 'c');
+      const env = { REDIS_PASSWORD: password, REDIS_HOST: '127.0.0.1', REDIS_PORT: String(source.port), BACKUP_DIR: backup, ...secrets };
+      expect(stepsOf(cron).map((c) => c.name)).toEqual(['backup-cache', 'upload-cache']);
+      expect(mustRun(step(cron, 'backup-cache'), containerEnv(step(cron, 'backup-cache'), env), home).stdout).toMatch(/backup written: .*\/magnetiq-full-cache-\d{8}T\d{6}Z\.rdb/);
+      mustRun(step(cron, 'upload-cache'), containerEnv(step(cron, 'upload-cache'), env), home);
+    } finally {
+      source.stop();
+    }
+    const [name, sum] = listing('magnetiq-full/dev/cache');
+    expect([name, sum]).toEqual([expect.stringMatching(/^magnetiq-full-cache-\d{8}T\d{6}Z\.rdb$/), `${name}.sha256`]);
+    const restored = join(tmp, 'redis', 'restored');
+    mkdirSync(restored, { recursive: true });
+    rclone(['copyto', `store:voltaic-backups-dev/magnetiq-full/dev/cache/${name}`, join(restored, name)]);
+    rclone(['copyto', `store:voltaic-backups-dev/magnetiq-full/dev/cache/${sum}`, join(restored, sum)]);
+    execFileSync('sha256sum', ['-c', sum], { cwd: restored });
+    const copy = await startRedis(restored, password, name);
+    try {
+      expect(copy.cli('DBSIZE').trim()).toBe('(integer) 501');
+      expect(copy.cli('GET', 'session:499').trim()).toBe('"user-3493"');
+      expect(copy.cli('LRANGE', 'queue:emails', '0', '-1').trim().split('\n')).toEqual(['1) "a"', '2) "b"', '3) "c"']);
+    } finally {
+      copy.stop();
+    }
+  });
+});
+
+describe('Volume archive (magnetiq-simple, dev)', () => {
+  const cron = find(folders.get('dev/magnetiq-simple')!, 'CronJob', 'magnetiq-simple-backup-media');
+
+  test('the CronJob archives the volume and uploads it; the archive from the bucket unpacks to the same files', () => {
+    const source = join(tmp, 'media', 'source');
+    const backup = join(tmp, 'media', 'backup');
+    const home = join(tmp, 'media', 'home');
+    for (const d of [join(source, 'uploads', '2026'), backup, home]) mkdirSync(d, { recursive: true });
+    for (let i = 0; i < 20; i++) writeFileSync(join(source, 'uploads', '2026', `photo-${i}.jpg`), Buffer.alloc(1000 + i, i));
+    const env = { SOURCE_DIR: source, BACKUP_DIR: backup, ...secrets };
+    mustRun(step(cron, 'backup-media'), containerEnv(step(cron, 'backup-media'), env), home);
+    mustRun(step(cron, 'upload-media'), containerEnv(step(cron, 'upload-media'), env), home);
+    const [name] = listing('magnetiq-simple/dev/media');
+    expect(name).toMatch(/^magnetiq-simple-media-\d{8}T\d{6}Z\.tar\.gz$/);
+    const restored = join(tmp, 'media', 'restored');
+    mkdirSync(restored);
+    rclone(['copyto', `store:voltaic-backups-dev/magnetiq-simple/dev/media/${name}`, join(tmp, 'media', name)]);
+    execFileSync('tar', ['-xzf', join(tmp, 'media', name), '-C', restored]);
+    expect(execFileSync('diff', ['-r', source, restored], { encoding: 'utf8' })).toBe('');
   });
 });

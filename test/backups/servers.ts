@@ -129,3 +129,26 @@ export async function startPostgres(dir: string): Promise<Postgres> {
     stop: () => proc.kill('SIGINT'),
   };
 }
+
+export interface Redis {
+  readonly port: number;
+  /** Runs one redis-cli command against the server; returns its raw output. */
+  cli(...args: string[]): string;
+  stop(): void;
+}
+
+/** redis-server on loopback with a password, its data (and any RDB file to load) in `dir`. */
+export async function startRedis(dir: string, password: string, rdbFile = 'dump.rdb'): Promise<Redis> {
+  const bin = requireTool('/usr/bin/redis-server', 'redis-server');
+  const port = await freePort();
+  mkdirSync(dir, { recursive: true });
+  const { proc, log } = started(bin, ['--port', String(port), '--bind', '127.0.0.1', '--requirepass', password, '--dir', dir, '--dbfilename', rdbFile, '--appendonly', 'no', '--save', ''], join(dir, 'redis.log'), {});
+  await waitFor('redis-server', () => portOpen(port), proc, log);
+  const cli = (...args: string[]) =>
+    execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), '--no-raw', ...args], { encoding: 'utf8', env: { ...process.env, REDISCLI_AUTH: password } });
+  for (let i = 0; cli('PING').trim() !== 'PONG'; i++) {
+    if (i > 50) throw new Error(`redis-server did not answer PING:\n${log()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { port, cli, stop: () => proc.kill('SIGTERM') };
+}
