@@ -44,7 +44,7 @@ export function runbookSection(ctx: SystemContext): string[] {
     '',
     '1. Pause Argo CD self-heal for this Application while restoring (it would scale a stopped writer back):',
     `   \`argocd app set ${names.application(ctx.system, ctx.env)} --sync-policy none\`.`,
-    `2. List the copies: \`rclone lsf store:${store.bucket}/${names.backupPrefix(ctx, db.name)}/\` (or the bucket's console); names carry their UTC time.`,
+    `2. List the copies in \`s3://${store.bucket}/${names.backupPrefix(ctx, db.name)}/\` with any S3 client (\`aws s3 ls --endpoint-url ${store.endpoint} s3://${store.bucket}/${names.backupPrefix(ctx, db.name)}/\`); names carry their UTC time.`,
     `3. Write the Job and review it: \`npm run restore -- --app ${ctx.system} --env ${ctx.env} --from latest\` (or \`--from <file>\`, e.g. a \`pre-migrate\` copy to undo a migration),`,
     `   then \`kubectl apply -f restore-${ctx.system}-${ctx.env}/\`; or create it directly with \`--apply\`.`,
     `4. Follow it: \`kubectl -n ${ctx.namespace} logs -f job/${names.restoreJob(ctx, db.name)} --all-containers\`. It fetches the copy, verifies its checksum, checks it, keeps a safety copy of the current data under the backup volume's \`restore/\` folder, and restores.`,
