@@ -1,6 +1,9 @@
 /** platform.yaml backupStore: merging per environment, completeness, and what it renders. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backupStoreProblems, resolveBackupStore, storePort } from '../src/model/backup-store';
+import { SpecErrors } from '../src/spec/errors';
 import { loadPlatform } from '../src/spec/load';
 import type { PlatformSpec } from '../src/spec/platform.generated';
 import { find, ROOT, synthesizeRepo } from './support/manifests';
@@ -50,4 +53,24 @@ test('each system with backups reads the key pair into its own namespace by Exte
     { secretKey: 'AWS_ACCESS_KEY_ID', remoteRef: { key: 'platform/backup-store', property: 'AWS_ACCESS_KEY_ID' } },
     { secretKey: 'AWS_SECRET_ACCESS_KEY', remoteRef: { key: 'platform/backup-store', property: 'AWS_SECRET_ACCESS_KEY' } },
   ]);
+});
+
+test('fails if platform.yaml leaves an environment without a bucket, naming the file and the field', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'backup-store-'));
+  try {
+    const file = join(dir, 'platform.yaml');
+    writeFileSync(file, readFileSync(join(ROOT, 'platform.yaml'), 'utf8').replace('    backupStore: { bucket: voltaic-backups-staging }\n', ''));
+    let caught: unknown;
+    try {
+      loadPlatform(file);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(SpecErrors);
+    expect((caught as SpecErrors).errors.map((e) => `${e.path}: ${e.problem}`)).toEqual([
+      'environments.staging.backupStore.bucket: is missing: every environment needs a complete backup store (set it here or under the top-level backupStore)',
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
