@@ -11,24 +11,15 @@ import { PrometheusRule } from '../imports/prometheus-operator';
 import { DEFAULTS, SystemContext } from '../src/model/context';
 import { backupJobs } from '../src/model/jobs';
 import { names } from '../src/model/names';
-import { objectMeta, SYNC_OPTIONS, WAVE } from './meta';
+import { schedulePeriodSeconds } from '../src/spec/cron';
+import { objectMeta, SKIP_DRY_RUN_ON_MISSING_RESOURCE, WAVE } from './meta';
 
 export interface BackupAlertsProps {
   readonly ctx: SystemContext;
 }
 
-/**
- * Longest gap in seconds between two runs of a five-field cron schedule, for the schedules
- * backups use: weekly when a day of week is fixed, monthly when a day of month is, hourly
- * when the hour is `*`, else daily.
- */
-export function schedulePeriodSeconds(schedule: string): number {
-  const [, hour, dom, , dow] = schedule.trim().split(/\s+/);
-  if (dow !== '*') return 7 * 86400;
-  if (dom !== '*') return 31 * 86400;
-  if (hour === '*') return 3600;
-  return 86400;
-}
+/** Longest gap between two runs of a schedule (also for descriptors such as @daily and @every). */
+export { schedulePeriodSeconds };
 
 export class BackupAlerts extends Construct {
   constructor(scope: Construct, id: string, props: BackupAlertsProps) {
@@ -67,7 +58,7 @@ export class BackupAlerts extends Construct {
       ];
     });
     new PrometheusRule(this, 'rules', {
-      metadata: objectMeta(ctx, names.backupRules(ctx), WAVE.workload, { labels: ctx.platform.ruleLabels, annotations: { [SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' } }),
+      metadata: objectMeta(ctx, names.backupRules(ctx), WAVE.workload, { labels: ctx.platform.ruleLabels, annotations: SKIP_DRY_RUN_ON_MISSING_RESOURCE }),
       spec: { groups: [{ name: `${ctx.system}.backups`, rules }] },
     });
   }

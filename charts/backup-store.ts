@@ -9,7 +9,7 @@ import { ExternalSecret } from '../imports/external-secrets';
 import { SealedSecret } from '../imports/sealed-secrets';
 import { ResolvedBackupStore, STORE_KEYS } from '../src/model/backup-store';
 import { DEFAULTS } from '../src/model/context';
-import { SYNC_OPTIONS } from './meta';
+import { SKIP_DRY_RUN_ON_MISSING_RESOURCE } from './meta';
 
 export interface BackupStoreSecretProps {
   readonly store: ResolvedBackupStore;
@@ -17,6 +17,11 @@ export interface BackupStoreSecretProps {
   readonly name: string;
   readonly namespace: string;
   readonly labels: Record<string, string>;
+  /**
+   * Labels of the Secret the operator writes.
+   * @default - `labels`
+   */
+  readonly secretLabels?: Record<string, string>;
   /** Extra annotations (the sync wave). */
   readonly annotations: Record<string, string>;
   /**
@@ -34,9 +39,10 @@ export class BackupStoreSecret extends Construct {
     const c = p.store.credentials;
     if (c.mode === 'bootstrap') return;
     // The CRD may arrive in the same sync as the operator.
-    const annotations = { ...p.annotations, [SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' };
+    const annotations = { ...p.annotations, ...SKIP_DRY_RUN_ON_MISSING_RESOURCE };
     const metadata = { name: p.name, namespace: p.namespace, labels: p.labels, annotations };
     const extra = p.extraData ?? {};
+    const secretLabels = p.secretLabels ?? p.labels;
     if (c.mode === 'external') {
       const templated = Object.keys(extra).length > 0;
       new ExternalSecret(this, 'external', {
@@ -50,7 +56,7 @@ export class BackupStoreSecret extends Construct {
             deletionPolicy: 'Retain',
             template: {
               type: 'Opaque',
-              metadata: { labels: p.labels },
+              metadata: { labels: secretLabels },
               // With template data, only the listed keys are written: list the key pair too.
               data: templated ? { ...Object.fromEntries(STORE_KEYS.map((k) => [k, `{{ .${k} }}`])), ...extra } : undefined,
             },
@@ -66,7 +72,7 @@ export class BackupStoreSecret extends Construct {
         encryptedData: { ...c.encryptedData! },
         template: {
           type: 'Opaque',
-          metadata: { name: p.name, namespace: p.namespace, labels: p.labels, annotations: { 'sealedsecrets.bitnami.com/cluster-wide': 'true' } },
+          metadata: { name: p.name, namespace: p.namespace, labels: secretLabels, annotations: { 'sealedsecrets.bitnami.com/cluster-wide': 'true' } },
         },
       },
     });

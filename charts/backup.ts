@@ -15,8 +15,8 @@ import { Construct } from 'constructs';
 import { DEFAULTS, SystemContext } from '../src/model/context';
 import { backupJobs, JobWorkload, maintenanceJobs } from '../src/model/jobs';
 import { names, workloadLabels } from '../src/model/names';
-import { jobPodTemplate } from './job-pod';
 import { objectMeta, WAVE } from './meta';
+import { jobPodTemplate } from './pod';
 import { VolumeClaim } from './storage';
 
 export interface ScheduledJobProps {
@@ -63,7 +63,7 @@ export class Backups extends Construct {
     super(scope, id);
     const { ctx } = props;
     for (const b of ctx.spec.backups ?? []) {
-      new VolumeClaim(this, `backup-${b.name}-volume`, { ctx, name: names.backupVolume(ctx, b.name), size: b.size });
+      new VolumeClaim(this, `${names.backupWorkload(b.name)}-volume`, { ctx, name: names.backupVolume(ctx, b.name), size: b.size });
     }
     for (const job of [...backupJobs(ctx), ...maintenanceJobs(ctx)]) new ScheduledJob(this, job.workload, { ctx, job });
   }

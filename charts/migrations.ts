@@ -15,9 +15,8 @@ import { MIGRATE, preMigrationSteps } from '../src/model/jobs';
 import { names, workloadLabels } from '../src/model/names';
 import type { Migrations as MigrationsSpec } from '../src/spec/app-spec.generated';
 import { objectMeta, WAVE } from './meta';
-import { stepContainer } from './job-pod';
-import { podSecurityContext, scratchVolumeName } from './pod';
-import { componentContainer, componentVolumes } from './workload';
+import { podTemplate, scratchVolumeName, stepContainer } from './pod';
+import { componentContainer, componentIdentity, componentVolumes } from './workload';
 
 export const HOOK_ANNOTATIONS = {
   'argocd.argoproj.io/hook': 'Sync',
@@ -35,10 +34,10 @@ export class Migrations extends Construct {
     const { ctx, migrations: m } = props;
     const c = ctx.spec.components[m.component];
     const container = { ...componentContainer(ctx, MIGRATE, c, false), command: m.command, args: undefined, ports: undefined };
-    const identity = { runAsUser: c.runAsUser ?? DEFAULTS.runAsUser, runAsGroup: c.runAsGroup ?? DEFAULTS.runAsGroup };
     const pre = preMigrationSteps(ctx);
     const podVolumes = componentVolumes(ctx, c).volumes;
-    const scratch = podVolumes.filter((v) => v.name === scratchVolumeName('/tmp'));
+    // The backup steps share the component's writable /tmp, when it has one.
+    const tmp = podVolumes.some((v) => v.name === scratchVolumeName('/tmp')) ? [{ name: scratchVolumeName('/tmp'), mountPath: '/tmp' }] : [];
     const extraVolumes = pre.volumes.filter((v) => !podVolumes.some((p) => p.name === v.name));
     new k8s.KubeJob(this, 'job', {
       metadata: objectMeta(ctx, names.migration(ctx), WAVE.migration, {
@@ -48,19 +47,14 @@ export class Migrations extends Construct {
       spec: {
         backoffLimit: 1,
         activeDeadlineSeconds: m.timeoutSeconds ?? DEFAULTS.migrationTimeoutSeconds,
-        template: {
-          metadata: { labels: workloadLabels(ctx, MIGRATE) },
-          spec: {
-            restartPolicy: 'Never',
-            serviceAccountName: names.migration(ctx),
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: podSecurityContext(identity),
-            initContainers: pre.steps.length > 0 ? pre.steps.map((s) => stepContainer(s, identity, scratch.length > 0 ? [{ name: scratch[0].name, mountPath: '/tmp' }] : [])) : undefined,
-            containers: [container],
-            volumes: [...podVolumes, ...extraVolumes],
-          },
-        },
+        template: podTemplate(ctx, {
+          workload: MIGRATE,
+          identity: componentIdentity(c),
+          restartPolicy: 'Never',
+          initContainers: pre.steps.map((s) => stepContainer(s, tmp)),
+          containers: [container],
+          volumes: [...podVolumes, ...extraVolumes],
+        }),
       },
     });
   }

@@ -12,11 +12,13 @@ import { BackupTarget, RecurringJob } from '../imports/longhorn';
 import type { ResolvedPlatform } from '../src/model/context';
 import { MANAGED_BY } from '../src/model/names';
 import { BackupStoreSecret } from './backup-store';
-import { SYNC_OPTIONS, SYNC_WAVE } from './meta';
+import { APP_WAVE, KEEP, SKIP_DRY_RUN_ON_MISSING_RESOURCE, SYNC_WAVE } from './meta';
 
 export const LONGHORN_NAMESPACE = 'longhorn-system';
 /** Secret of Longhorn's backup target, in longhorn-system. */
 export const LONGHORN_BACKUP_SECRET = 'longhorn-backup-store';
+/** The BackupTarget Longhorn backs volumes up to: one per cluster, so environments sharing a cluster share it (src/synth/cluster-ownership.ts). */
+export const LONGHORN_BACKUP_TARGET = 'default';
 
 export interface PlatformChartProps {
   readonly platform: ResolvedPlatform;
@@ -26,10 +28,11 @@ export class PlatformChart extends Chart {
   constructor(scope: Construct, id: string, props: PlatformChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
     const p = props.platform;
-    const labels = { 'app.kubernetes.io/part-of': 'platform', 'app.kubernetes.io/managed-by': MANAGED_BY, environment: p.env };
+    const clusterLabels = { 'app.kubernetes.io/part-of': 'platform', 'app.kubernetes.io/managed-by': MANAGED_BY };
+    const labels = { ...clusterLabels, environment: p.env };
     // Deleting a StorageClass does not touch volumes, but pruning it by mistake breaks new
     // claims of every system: keep it out of pruning and deletion.
-    const keep = { [SYNC_OPTIONS]: 'Prune=false,Delete=false', [SYNC_WAVE]: '-1' };
+    const keep = { ...KEEP, [SYNC_WAVE]: String(APP_WAVE.storageClass) };
     const parameters: Record<string, string> = {
       numberOfReplicas: String(p.storageReplicas),
       staleReplicaTimeout: String(p.staleReplicaTimeoutMinutes),
@@ -49,7 +52,7 @@ export class PlatformChart extends Chart {
         name: p.backupGroup,
         namespace: LONGHORN_NAMESPACE,
         labels,
-        annotations: { [SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' },
+        annotations: SKIP_DRY_RUN_ON_MISSING_RESOURCE,
       },
       spec: {
         name: p.backupGroup,
@@ -64,18 +67,21 @@ export class PlatformChart extends Chart {
     if (p.backupStore !== undefined) {
       // Volume backups of the RecurringJob leave the cluster for the same store as the jobs' copies.
       const s = p.backupStore;
+      // The Secret the operator writes is the cluster's, whichever environment owns it: no
+      // environment label in it, so environments sharing a cluster emit the same object.
       new BackupStoreSecret(this, 'backup-store', {
-        store: s, name: LONGHORN_BACKUP_SECRET, namespace: LONGHORN_NAMESPACE, labels, annotations: { [SYNC_WAVE]: '-1' },
+        store: s, name: LONGHORN_BACKUP_SECRET, namespace: LONGHORN_NAMESPACE, labels, secretLabels: clusterLabels,
+        annotations: { [SYNC_WAVE]: String(APP_WAVE.backupStoreSecret) },
         extraData: { AWS_ENDPOINTS: s.endpoint },
       });
       new BackupTarget(this, 'backup-target', {
-        metadata: { name: 'default', namespace: LONGHORN_NAMESPACE, labels, annotations: { [SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' } },
+        metadata: { name: LONGHORN_BACKUP_TARGET, namespace: LONGHORN_NAMESPACE, labels, annotations: SKIP_DRY_RUN_ON_MISSING_RESOURCE },
         spec: { backupTargetURL: `s3://${s.bucket}@${s.region}/longhorn/`, credentialSecret: LONGHORN_BACKUP_SECRET, pollInterval: '5m0s' },
       });
     }
     if (p.certificates !== undefined) {
       new ClusterIssuer(this, 'cluster-issuer', {
-        metadata: { name: p.certificates.issuer, labels, annotations: { [SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' } },
+        metadata: { name: p.certificates.issuer, labels, annotations: SKIP_DRY_RUN_ON_MISSING_RESOURCE },
         spec: {
           acme: {
             server: p.certificates.acmeServer,

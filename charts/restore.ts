@@ -12,7 +12,7 @@ import * as k8s from '../imports/kube';
 import type { SystemContext } from '../src/model/context';
 import { RESTORE, restoreJob, RestoreRequest } from '../src/model/jobs';
 import { names, systemLabels, workloadLabels } from '../src/model/names';
-import { jobPodTemplate } from './job-pod';
+import { jobPodTemplate } from './pod';
 
 export interface RestoreChartProps {
   readonly ctx: SystemContext;

@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { PrometheusRule } from '../imports/prometheus-operator';
 import type { SystemContext } from '../src/model/context';
 import { names } from '../src/model/names';
-import { objectMeta, SYNC_OPTIONS, WAVE } from './meta';
+import { objectMeta, SKIP_DRY_RUN_ON_MISSING_RESOURCE, WAVE } from './meta';
 
 export interface StandardAlertsProps {
   readonly ctx: SystemContext;
@@ -53,7 +53,7 @@ export class StandardAlerts extends Construct {
       });
     }
     new PrometheusRule(this, 'rules', {
-      metadata: objectMeta(ctx, names.standardRules(ctx), WAVE.workload, { labels: ctx.platform.ruleLabels, annotations: { [SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' } }),
+      metadata: objectMeta(ctx, names.standardRules(ctx), WAVE.workload, { labels: ctx.platform.ruleLabels, annotations: SKIP_DRY_RUN_ON_MISSING_RESOURCE }),
       spec: { groups: [{ name: `${ctx.system}.standard`, rules }] },
     });
   }

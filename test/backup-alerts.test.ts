@@ -30,6 +30,10 @@ test.each([
   ['0 4 * * 0', 604800],
   ['0 * * * *', 3600],
   ['0 3 1 * *', 2678400],
+  ['@daily', 86400],
+  ['@hourly', 3600],
+  ['@weekly', 604800],
+  ['@every 90m', 5400],
 ])('schedule %s repeats at most every %i seconds', (schedule, seconds) => {
   expect(schedulePeriodSeconds(schedule)).toBe(seconds);
 });

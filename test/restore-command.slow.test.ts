@@ -9,7 +9,7 @@ let tmp: string;
 beforeAll(() => (tmp = mkdtempSync(join(tmpdir(), 'restore-command-slow-'))));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-test('exits 2 with the usage on a bad command line and 1 on an unknown environment, without a stack trace', () => {
+test('exits 2 with the usage on a bad command line or an existing --out, and 1 on an unknown environment, without a stack trace', () => {
   const run = (args: string[]) => spawnSync('npx', ['tsx', 'scripts/restore.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
   const usage = run(['--app', 'magnetiq', '--bogus']);
   expect(usage.status).toBe(2);
@@ -17,4 +17,9 @@ test('exits 2 with the usage on a bad command line and 1 on an unknown environme
   const env = run(['--app', 'magnetiq', '--env', 'qa', '--out', join(tmp, 'qa')]);
   expect(env.status).toBe(1);
   expect(env.stderr).toBe('error: magnetiq does not deploy to "qa"; its environments: dev, production, staging\n');
+  // An existing output folder is a usage error (src/cli/output-guard.ts), left as it was.
+  const exists = run(['--app', 'magnetiq', '--env', 'dev', '--out', tmp]);
+  expect(exists.status).toBe(2);
+  expect(exists.stderr).toMatch(/^error: --out .*: exists already, and this command writes a new folder and never overwrites one; remove it or choose another --out; nothing was written\n\nUsage: npm run restore/);
+  expect(exists.stderr).not.toMatch(/\n\s+at /);
 }, 60000);

@@ -1,5 +1,5 @@
 /** `npm run restore`: argument parsing, the folder it creates, and its refusals. */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
@@ -17,7 +17,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 function io(): CommandIO & { text: () => { out: string; err: string } } {
   let out = '';
   let err = '';
-  return { out: (s) => (out += s), err: (s) => (err += s), color: false, progress: createProgress({ isTTY: false } as NodeJS.WriteStream), text: () => ({ out, err }) };
+  return { out: (s) => (out += s), err: (s) => (err += s), color: false, progress: createProgress({ isTTY: false, write: () => true }, {}), env: {}, text: () => ({ out, err }) };
 }
 
 test('writes the Job, Role and RoleBinding of a SQLite restore into the folder it creates', async () => {
@@ -33,13 +33,21 @@ test('writes the Job, Role and RoleBinding of a SQLite restore into the folder i
   expect(t.text().out).toContain('Apply it with: kubectl apply -f');
 });
 
-test('rejects an output folder that exists, and leaves it as it was', async () => {
+test('refuses an output path that exists (folder or file) as a usage error, and leaves it as it was', async () => {
   const out = join(tmp, 'exists');
   mkdirSync(out);
-  const t = io();
-  expect(await runRestore(parseRestoreArgs(['--app', 'tequipy', '--env', 'dev', '--out', out, ...base]), t)).toBe(1);
-  expect(t.text().err).toMatch(/^error: cannot create .*exists: it exists already; remove it or choose another --out\n$/);
+  await expect(runRestore(parseRestoreArgs(['--app', 'tequipy', '--env', 'dev', '--out', out, ...base]), io())).rejects.toThrow(
+    new UsageError(`--out ${out}: exists already, and this command writes a new folder and never overwrites one; remove it or choose another --out; nothing was written`),
+  );
   expect(readdirSync(out)).toEqual([]);
+  const file = join(tmp, 'a-file');
+  writeFileSync(file, 'mine\n');
+  await expect(runRestore(parseRestoreArgs(['--app', 'tequipy', '--env', 'dev', '--out', file, ...base]), io())).rejects.toThrow(UsageError);
+  expect(readFileSync(file, 'utf8')).toBe('mine\n');
+});
+
+test('refuses an output folder whose parent does not exist', async () => {
+  await expect(runRestore(parseRestoreArgs(['--app', 'tequipy', '--env', 'dev', '--out', join(tmp, 'no', 'such'), ...base]), io())).rejects.toThrow(/its parent folder does not exist; nothing was written/);
 });
 
 test('rejects a system without a database backup, naming what can be restored', async () => {

@@ -3,8 +3,10 @@
  * renders the restore Job of one backup (charts/restore.ts) and writes it to a new folder,
  * or creates it in the cluster through @kubernetes/client-node. The Job fetches the chosen
  * copy from the environment's object store, verifies its checksum, checks it, keeps a safety
- * copy of what is there now and restores. Exit codes: 0 written or created; 1 a spec, store
- * or cluster problem, or an existing output folder; 2 usage error.
+ * copy of what is there now and restores. The output folder follows src/cli/output-guard.ts:
+ * it must be new (nothing is ever overwritten), else a usage error before anything is read.
+ * Exit codes: 0 written or created; 1 a spec, store or cluster problem; 2 usage error
+ * (including an output path that exists).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,12 +16,15 @@ import { RestoreChart } from '../../charts/restore';
 import { BootstrapError } from '../bootstrap/plan';
 import { resolvePlatform, systemContext } from '../model/context';
 import { isRestorable } from '../model/jobs';
+import { names } from '../model/names';
 import { SpecErrors } from '../spec/errors';
 import { displayPath, loadSpecs } from '../spec/load';
 import { manifestFileName, manifestYaml } from '../synth/serialize';
-import { Manifest, schemaProblems } from '../synth/validate';
+import type { Manifest } from '../model/manifest';
+import { schemaProblems } from '../synth/validate';
 import { CommandIO, parseCommandArgs, reportSpecErrors, UsageError } from './command';
 import { nonEmpty } from './diff-command';
+import { guardInputDir, guardNewOutputDir } from './output-guard';
 
 export const RESTORE_USAGE = `Usage: npm run restore -- --app NAME --env ENV [--from FILE|latest] [--backup NAME]
                           [--out DIR | --apply [--context NAME] [--kubeconfig FILE]]
@@ -40,7 +45,7 @@ copy of the current data, and restores. SQLite: the writer is scaled to 0 first 
   --apps DIR         where specs live (default: apps)
   --platform FILE    platform settings (default: platform.yaml)
 
-Exit codes: 0 written or created; 1 spec, store or cluster problem, or DIR exists; 2 usage error.
+Exit codes: 0 written or created; 1 spec, store or cluster problem; 2 usage error or DIR exists.
 `;
 
 export interface RestoreOptions {
@@ -118,7 +123,7 @@ export function restoreManifests(opts: RestoreOptions): { manifests: Manifest[];
       : `${opts.app} has no restorable backup ${JSON.stringify(opts.backup)} in ${opts.env}; restorable: ${known === '' ? '(none)' : known}`;
   }
   const app = new App({ outdir: '/nonexistent', recordConstructMetadata: false });
-  const chart = new RestoreChart(app, `restore-${ctx.system}-${ctx.env}`, { ctx, request: { backup, from: opts.from } });
+  const chart = new RestoreChart(app, names.restoreFolder(ctx.system, ctx.env), { ctx, request: { backup, from: opts.from } });
   const manifests = chart.toJson() as Manifest[];
   for (const m of manifests) {
     const problems = schemaProblems(m);
@@ -147,6 +152,9 @@ async function applyManifests(opts: RestoreOptions, manifests: readonly Manifest
 }
 
 export async function runRestore(opts: RestoreOptions, io: CommandIO): Promise<number> {
+  // Folders first, before anything is read: --apps must be a folder, --out a new one.
+  guardInputDir(opts.apps, '--apps', { mustExist: true });
+  const out = opts.apply ? undefined : guardNewOutputDir(opts.out ?? names.restoreFolder(opts.app, opts.env));
   let result;
   try {
     result = restoreManifests(opts);
@@ -173,13 +181,13 @@ export async function runRestore(opts: RestoreOptions, io: CommandIO): Promise<n
     io.out(`Follow it with: ${follow}\n`);
     return 0;
   }
-  const out = resolve(opts.out ?? `restore-${opts.app}-${opts.env}`);
+  if (out === undefined) throw new Error('restore: no output folder without --apply');
   try {
-    // Not recursive: the folder must be new, so nothing of the user's is ever overwritten.
+    // Not recursive: the folder must be new (another run may have made it since the guard).
     mkdirSync(out);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    io.err(`error: cannot create ${displayPath(out)}: ${code === 'EEXIST' ? 'it exists already; remove it or choose another --out' : code === 'ENOENT' ? 'its parent folder does not exist' : (e as Error).message}\n`);
+    io.err(`error: cannot create ${displayPath(out)}: ${code === 'EEXIST' ? 'it exists already; remove it or choose another --out' : (e as Error).message}\n`);
     return 1;
   }
   for (const m of result.manifests) writeFileSync(join(out, manifestFileName(m)), manifestYaml(m, result.specFile), { flag: 'wx' });

@@ -4,6 +4,7 @@
  */
 import { cacheMode, componentsOf, databaseMode, SystemContext } from './context';
 import { CACHE, DATABASE } from '../spec/rules';
+import { POSTGRES_PORT, REDIS_PORT } from './connections';
 import { jobFlows, jobWorkloadNames, MIGRATE } from './jobs';
 
 export const POSTGRES = 'postgres';
@@ -52,9 +53,9 @@ function outgoing(ctx: SystemContext, from: string, component: string, at: strin
   (c.connectsTo ?? []).forEach((target, i) => {
     const reason = `${at}.connectsTo[${i}]`;
     if (target === DATABASE) {
-      flows.push({ from: workload(from), to: databaseMode(ctx) === 'external' ? { kind: 'external' } : workload(POSTGRES), port: 5432, protocol: 'TCP', reason });
+      flows.push({ from: workload(from), to: databaseMode(ctx) === 'external' ? { kind: 'external' } : workload(POSTGRES), port: POSTGRES_PORT, protocol: 'TCP', reason });
     } else if (target === CACHE) {
-      flows.push({ from: workload(from), to: cacheMode(ctx) === 'external' ? { kind: 'external' } : workload(REDIS), port: 6379, protocol: 'TCP', reason });
+      flows.push({ from: workload(from), to: cacheMode(ctx) === 'external' ? { kind: 'external' } : workload(REDIS), port: REDIS_PORT, protocol: 'TCP', reason });
     } else {
       flows.push({ from: workload(from), to: workload(target), port: ctx.spec.components[target].port!, protocol: 'TCP', reason });
     }

@@ -6,10 +6,10 @@
  * policies, service accounts and pages read the same model, and `npm run test:backups` runs
  * the steps' commands from the manifests rendered from it.
  */
-import { databaseEnv, REDIS_PORT } from '../../charts/connections';
 import type * as k8s from '../../imports/kube';
 import type { Backup } from '../spec/app-spec.generated';
 import { storePort, STORE_KEYS } from './backup-store';
+import { databaseEnv, POSTGRES_PORT, REDIS_PORT } from './connections';
 import { cacheMode, DEFAULTS, databaseMode, SystemContext } from './context';
 import type { Flow, Peer } from './flows';
 import { names } from './names';
@@ -35,6 +35,9 @@ export const JOB_IMAGES = {
   /** Upstream kubectl image (distroless: kubectl only, run without a shell). */
   kubectl: 'registry.k8s.io/kubectl:v1.33.4',
 } as const;
+
+/** Ports of the Kubernetes API server the restore Job's kubectl reaches: 443, or 6443 behind its Service. */
+export const API_SERVER_PORTS: readonly number[] = [443, 6443];
 
 export const BACKUP_DIR = '/backup';
 export const RESTORE_DIR = '/backup/restore';
@@ -127,11 +130,11 @@ const sh = (script: string) => ['/bin/sh', '-c', script];
 export function dumpStep(ctx: SystemContext, b: Backup, tag?: string): { step: JobStep; volumes: k8s.Volume[]; uid: number; gid: number; colocateWith?: string } {
   const common = [literal('BACKUP_DIR', BACKUP_DIR), literal('KEEP_DAYS', String(b.retentionDays))];
   if (tag !== undefined) common.push(literal('BACKUP_TAG', tag));
-  const prefix = literal('BACKUP_PREFIX', `${ctx.system}-${b.name}`);
+  const prefix = literal('BACKUP_PREFIX', names.backupFilePrefix(ctx, b.name));
   if (b.kind === 'sqlite') {
     const w = sqliteWriter(ctx);
     return {
-      step: { name: `backup-${b.name}`, image: b.image ?? w.image, command: ['python3', '-c', SQLITE_SCRIPT, 'backup'], env: [literal('DB_FILE', w.file), ...common], mounts: [w.mount, backupMount] },
+      step: { name: names.backupWorkload(b.name), image: b.image ?? w.image, command: ['python3', '-c', SQLITE_SCRIPT, 'backup'], env: [literal('DB_FILE', w.file), ...common], mounts: [w.mount, backupMount] },
       volumes: [w.volume, backupTarget(ctx, b)],
       uid: w.uid,
       gid: w.gid,
@@ -140,7 +143,7 @@ export function dumpStep(ctx: SystemContext, b: Backup, tag?: string): { step: J
   }
   if (b.kind === 'postgres') {
     return {
-      step: { name: `backup-${b.name}`, image: b.image ?? DEFAULTS.backupImage, command: sh(POSTGRES_BACKUP_SCRIPT), env: [...databaseEnv(ctx), prefix, ...common], mounts: [backupMount] },
+      step: { name: names.backupWorkload(b.name), image: b.image ?? DEFAULTS.backupImage, command: sh(POSTGRES_BACKUP_SCRIPT), env: [...databaseEnv(ctx), prefix, ...common], mounts: [backupMount] },
       volumes: [backupTarget(ctx, b)],
       uid: DEFAULTS.postgres.uid,
       gid: DEFAULTS.postgres.uid,
@@ -149,7 +152,7 @@ export function dumpStep(ctx: SystemContext, b: Backup, tag?: string): { step: J
   if (b.kind === 'redis') {
     return {
       step: {
-        name: `backup-${b.name}`,
+        name: names.backupWorkload(b.name),
         image: b.image ?? ctx.spec.cache?.image ?? DEFAULTS.redis.image,
         command: sh(REDIS_BACKUP_SCRIPT),
         env: [
@@ -171,7 +174,7 @@ export function dumpStep(ctx: SystemContext, b: Backup, tag?: string): { step: J
   const rwo = (ctx.spec.storage!.volumes[volume].accessMode ?? DEFAULTS.volumeAccessMode) === 'ReadWriteOnce';
   return {
     step: {
-      name: `backup-${b.name}`,
+      name: names.backupWorkload(b.name),
       image: b.image ?? DEFAULTS.backupImage,
       command: sh(VOLUME_BACKUP_SCRIPT),
       env: [literal('SOURCE_DIR', '/source'), prefix, ...common],
@@ -203,7 +206,7 @@ export function backupJobs(ctx: SystemContext): JobWorkload[] {
     const d = dumpStep(ctx, b);
     return {
       kind: 'backup',
-      workload: `backup-${b.name}`,
+      workload: names.backupWorkload(b.name),
       name: names.backupJob(ctx, b.name),
       schedule: b.schedule,
       uid: d.uid,
@@ -282,7 +285,7 @@ export function restoreJob(ctx: SystemContext, r: RestoreRequest): JobWorkload {
           name: 'restore',
           image: b.image ?? DEFAULTS.backupImage,
           command: sh(POSTGRES_RESTORE_SCRIPT),
-          env: [...databaseEnv(ctx), literal('RESTORE_DIR', RESTORE_DIR), literal('BACKUP_PREFIX', `${ctx.system}-${b.name}`)],
+          env: [...databaseEnv(ctx), literal('RESTORE_DIR', RESTORE_DIR), literal('BACKUP_PREFIX', names.backupFilePrefix(ctx, b.name))],
           mounts: [backupMount],
         },
       ],
@@ -323,7 +326,7 @@ export function hasRestore(ctx: SystemContext): boolean {
 
 /** Workload names of every Job-shaped workload, for ServiceAccounts and NetworkPolicies. */
 export function jobWorkloadNames(ctx: SystemContext): string[] {
-  const out = (ctx.spec.backups ?? []).map((b) => `backup-${b.name}`);
+  const out = (ctx.spec.backups ?? []).map((b) => names.backupWorkload(b.name));
   out.push(...(ctx.spec.maintenance ?? []).map((t) => t.name));
   if (ctx.spec.migrations !== undefined) out.push(MIGRATE);
   if (hasRestore(ctx)) out.push(RESTORE);
@@ -344,10 +347,10 @@ export function jobFlows(ctx: SystemContext): Flow[] {
   const store = ctx.platform.backupStore;
   const backups = ctx.spec.backups ?? [];
   backups.forEach((b, i) => {
-    const from = workload(`backup-${b.name}`);
+    const from = workload(names.backupWorkload(b.name));
     const reason = `backups[${i}]`;
-    if (b.kind === 'postgres') flows.push({ from, to: db, port: 5432, protocol: 'TCP', reason });
-    if (b.kind === 'redis') flows.push({ from, to: cache, port: 6379, protocol: 'TCP', reason });
+    if (b.kind === 'postgres') flows.push({ from, to: db, port: POSTGRES_PORT, protocol: 'TCP', reason });
+    if (b.kind === 'redis') flows.push({ from, to: cache, port: REDIS_PORT, protocol: 'TCP', reason });
     if (store !== undefined) flows.push({ from, to: { kind: 'external' }, port: storePort(store), protocol: 'TCP', reason });
   });
   if (ctx.spec.migrations !== undefined && databaseBackup(ctx) !== undefined && store !== undefined) {
@@ -359,9 +362,9 @@ export function jobFlows(ctx: SystemContext): Flow[] {
     const from = workload(RESTORE);
     const reason = `backups[${i}]`;
     if (store !== undefined) flows.push({ from, to: { kind: 'external' }, port: storePort(store), protocol: 'TCP', reason });
-    if (b.kind === 'postgres') flows.push({ from, to: db, port: 5432, protocol: 'TCP', reason });
+    if (b.kind === 'postgres') flows.push({ from, to: db, port: POSTGRES_PORT, protocol: 'TCP', reason });
     // kubectl scales the SQLite writer: the API server's endpoint port, 443 or 6443 behind its Service.
-    if (b.kind === 'sqlite') for (const port of [443, 6443]) flows.push({ from, to: { kind: 'external' }, port, protocol: 'TCP', reason });
+    if (b.kind === 'sqlite') for (const port of API_SERVER_PORTS) flows.push({ from, to: { kind: 'external' }, port, protocol: 'TCP', reason });
   });
   return flows;
 }

@@ -6,14 +6,16 @@
 import type { SystemContext } from '../model/context';
 import { backupJobs, isRestorable } from '../model/jobs';
 import { names } from '../model/names';
+import { schedulePeriodSeconds } from '../spec/cron';
 
 /** Recovery point objective of a schedule, in words: the most data a restore can lose. */
 function rpo(schedule: string): string {
-  const [, hour, dom, , dow] = schedule.trim().split(/\s+/);
-  if (dow !== '*') return '1 week';
-  if (dom !== '*') return '1 month';
-  if (hour === '*') return '1 hour';
-  return '24 hours';
+  const seconds = schedulePeriodSeconds(schedule);
+  const words: Record<number, string> = { 3600: '1 hour', 86400: '24 hours', [7 * 86400]: '1 week', [31 * 86400]: '1 month', [366 * 86400]: '1 year' };
+  if (words[seconds] !== undefined) return words[seconds];
+  if (seconds % 3600 === 0) return `${seconds / 3600} hours`;
+  if (seconds % 60 === 0) return `${seconds / 60} minutes`;
+  return `${seconds} seconds`;
 }
 
 export function runbookSection(ctx: SystemContext): string[] {
@@ -46,7 +48,7 @@ export function runbookSection(ctx: SystemContext): string[] {
     `   \`argocd app set ${names.application(ctx.system, ctx.env)} --sync-policy none\`.`,
     `2. List the copies in \`s3://${store.bucket}/${names.backupPrefix(ctx, db.name)}/\` with any S3 client (\`aws s3 ls --endpoint-url ${store.endpoint} s3://${store.bucket}/${names.backupPrefix(ctx, db.name)}/\`); names carry their UTC time.`,
     `3. Write the Job and review it: \`npm run restore -- --app ${ctx.system} --env ${ctx.env} --from latest\` (or \`--from <file>\`, e.g. a \`pre-migrate\` copy to undo a migration),`,
-    `   then \`kubectl apply -f restore-${ctx.system}-${ctx.env}/\`; or create it directly with \`--apply\`.`,
+    `   then \`kubectl apply -f ${names.restoreFolder(ctx.system, ctx.env)}/\`; or create it directly with \`--apply\`.`,
     `4. Follow it: \`kubectl -n ${ctx.namespace} logs -f job/${names.restoreJob(ctx, db.name)} --all-containers\`. It fetches the copy, verifies its checksum, checks it, keeps a safety copy of the current data under the backup volume's \`restore/\` folder, and restores.`,
   );
   if (db.kind === 'sqlite') {
