@@ -24,13 +24,16 @@ export const WAVE = {
 /**
  * Sync waves of the environment's shared folders: in apps/, the AppProjects first, then the
  * platform Application, then the systems' Applications (ordered across child Applications by
- * the health check bootstrap adds); in platform/, the StorageClass before what uses it.
+ * the health check bootstrap adds); in platform/, the StorageClass and the backup store's
+ * Secret before what uses them.
  */
 export const APP_WAVE = {
   projects: -2,
   platform: -1,
   systems: 0,
   storageClass: -1,
+  /** The object store's key pair in longhorn-system, before the BackupTarget that reads it. */
+  backupStoreSecret: -1,
 } as const;
 
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';

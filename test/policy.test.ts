@@ -351,4 +351,13 @@ describe('the flow check can fail', () => {
     expect(reasonProblem(ctx, { ...flow, reason: 'description' })).toBe('reason description is not a field that asks for network access');
     expect(reasonProblem(ctx, { ...flow, reason: 'components.backend.egress[0]' })).toBeUndefined();
   });
+
+  test('a backup reason justifies only its job\'s and the restore\'s own flows', () => {
+    const upload: Flow = { from: { kind: 'workload', name: 'backup-db' }, to: { kind: 'external' }, port: 443, protocol: 'TCP', reason: 'backups[0]' };
+    expect(reasonProblem(ctx, upload)).toBeUndefined();
+    expect(reasonProblem(ctx, { ...upload, from: { kind: 'workload', name: 'restore' }, port: 6443 })).toBeUndefined();
+    expect(reasonProblem(ctx, { ...upload, port: 5432 })).toBe('backups[0] (a sqlite backup) does not ask for backup-db -> external TCP/5432');
+    expect(reasonProblem(ctx, { ...upload, from: { kind: 'workload', name: 'backend' } })).toBe('backups[0] (a sqlite backup) does not ask for backend -> external TCP/443');
+    expect(reasonProblem(ctx, { ...upload, reason: 'migrations' })).toBe('reason migrations points at no field of the spec');
+  });
 });
