@@ -24,7 +24,8 @@ export const WAVE = {
 /**
  * Sync waves of the environment's shared folders: in apps/, the AppProjects first, then the
  * platform Application, then the systems' Applications (ordered across child Applications by
- * the health check bootstrap adds); in platform/, the StorageClass before what uses it.
+ * the health check bootstrap adds); in platform/, the StorageClass and the backup store's
+ * Secret before what uses them.
  */
 export const APP_WAVE = {
   projects: -2,
@@ -33,6 +34,8 @@ export const APP_WAVE = {
   storageClass: -1,
   /** The PriorityClass: pods naming a missing class are refused, so it exists before any system syncs. */
   priorityClass: -1,
+  /** The object store's key pair in longhorn-system, before the BackupTarget that reads it. */
+  backupStoreSecret: -1,
 } as const;
 
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';

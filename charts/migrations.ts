@@ -6,16 +6,18 @@
  * BeforeHookCreation deletes the previous run, so the fixed name is recreated on every sync;
  * HookSucceeded deletes a successful run at once, and a failed one (kept for its logs) goes
  * after MIGRATION_TTL_SECONDS, so no finished pod lingers with the secrets in its environment.
+ * Before migrating, init containers from the jobs model back up the database and upload the
+ * copy (tagged `pre-migrate`), so `npm run restore` can undo a migration that went wrong.
  * @see https://argo-cd.readthedocs.io/en/stable/user-guide/resource_hooks/
  */
 import * as k8s from '../imports/kube';
 import { Construct } from 'constructs';
 import { DEFAULTS, SystemContext } from '../src/model/context';
-import { MIGRATE } from '../src/model/flows';
+import { MIGRATE, preMigrationSteps } from '../src/model/jobs';
 import { names, workloadLabels } from '../src/model/names';
 import type { Migrations as MigrationsSpec } from '../src/spec/app-spec.generated';
 import { objectMeta, WAVE } from './meta';
-import { podTemplate } from './pod';
+import { podTemplate, scratchVolumeName, stepContainer } from './pod';
 import { componentContainer, componentIdentity, componentVolumes } from './workload';
 
 export const HOOK_ANNOTATIONS = {
@@ -37,6 +39,11 @@ export class Migrations extends Construct {
     const { ctx, migrations: m } = props;
     const c = ctx.spec.components[m.component];
     const container = { ...componentContainer(ctx, MIGRATE, c, false), command: m.command, args: undefined, ports: undefined };
+    const pre = preMigrationSteps(ctx);
+    const podVolumes = componentVolumes(ctx, c).volumes;
+    // The backup steps share the component's writable /tmp, when it has one.
+    const tmp = podVolumes.some((v) => v.name === scratchVolumeName('/tmp')) ? [{ name: scratchVolumeName('/tmp'), mountPath: '/tmp' }] : [];
+    const extraVolumes = pre.volumes.filter((v) => !podVolumes.some((p) => p.name === v.name));
     new k8s.KubeJob(this, 'job', {
       metadata: objectMeta(ctx, names.migration(ctx), WAVE.migration, {
         labels: workloadLabels(ctx, MIGRATE),
@@ -51,8 +58,9 @@ export class Migrations extends Construct {
           identity: componentIdentity(c),
           restartPolicy: 'Never',
           systemImages: true,
+          initContainers: pre.steps.map((s) => stepContainer(s, tmp)),
           containers: [container],
-          volumes: componentVolumes(ctx, c).volumes,
+          volumes: [...podVolumes, ...extraVolumes],
         }),
       },
     });

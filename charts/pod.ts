@@ -3,8 +3,9 @@
  * read-only root filesystem with emptyDir for the paths an app writes, probes and resources.
  */
 import * as k8s from '../imports/kube';
-import type { SystemContext } from '../src/model/context';
-import { names, workloadLabels } from '../src/model/names';
+import { DEFAULTS, SystemContext } from '../src/model/context';
+import type { JobStep, JobWorkload } from '../src/model/jobs';
+import { names, selectorLabels, workloadLabels } from '../src/model/names';
 import type { Probe, Resources } from '../src/spec/app-spec.generated';
 import type { Placement } from './placement';
 import { imagePullSecrets } from './pod-secrets';
@@ -109,6 +110,19 @@ export interface PodTemplateProps {
    */
   readonly containers: readonly k8s.Container[];
   /**
+   * Containers run in order before `containers`, each only after the one before it
+   * succeeded (a Job's steps; a component's init containers), and native sidecars
+   * (charts/extra-containers.ts); hardened like `containers`.
+   * @default - none
+   */
+  readonly initContainers?: readonly k8s.Container[];
+  /**
+   * Mount the ServiceAccount token. Only the restore Job that scales the SQLite writer calls
+   * the Kubernetes API (with a Role `npm run restore` writes beside it).
+   * @default false
+   */
+  readonly apiAccess?: boolean;
+  /**
    * Volumes of the pod.
    * @default - none
    */
@@ -129,11 +143,6 @@ export interface PodTemplateProps {
    */
   readonly affinity?: k8s.Affinity;
   /**
-   * Init containers and native sidecars (charts/extra-containers.ts), hardened like `containers`.
-   * @default - none
-   */
-  readonly initContainers?: readonly k8s.Container[];
-  /**
    * Annotations of the pod template, such as the config hashes that roll it (charts/config-hash.ts).
    * @default - none
    */
@@ -153,7 +162,8 @@ export interface PodTemplateProps {
 }
 
 /**
- * The pod template of every pod we emit (Deployments, StatefulSets, Jobs, CronJobs): its own
+ * The pod template of every pod we emit (Deployments, StatefulSets, Jobs, CronJobs, and the
+ * restore Jobs of `npm run restore`): its own
  * ServiceAccount with no token mounted, no service links, the restricted Pod Security context
  * on the pod and each container, and pinned images pulled only when missing.
  */
@@ -168,7 +178,7 @@ export function podTemplate(ctx: SystemContext, p: PodTemplateProps): k8s.PodTem
       imagePullSecrets: p.systemImages === true ? imagePullSecrets(ctx) : undefined,
       serviceAccountName: names.component(ctx, p.workload),
       // The apps never call the Kubernetes API; a mounted token would only be something to steal.
-      automountServiceAccountToken: false,
+      automountServiceAccountToken: p.apiAccess ?? false,
       // Service links flood the environment with every Service of the namespace.
       enableServiceLinks: false,
       securityContext: podSecurityContext(p.identity),
@@ -179,4 +189,48 @@ export function podTemplate(ctx: SystemContext, p: PodTemplateProps): k8s.PodTem
       volumes: p.volumes === undefined ? undefined : [...p.volumes],
     },
   };
+}
+
+/** Required scheduling on the node of a workload's pod: a ReadWriteOnce volume attaches to one node only. */
+export function colocateWith(ctx: SystemContext, workload: string): k8s.Affinity {
+  return {
+    podAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selectorLabels(ctx, workload) } }],
+    },
+  };
+}
+
+/** The container of one step of a Job from the jobs model (src/model/jobs.ts), with the given extra mounts. */
+export function stepContainer(step: JobStep, extraMounts: readonly k8s.VolumeMount[] = []): k8s.Container {
+  return {
+    name: step.name,
+    image: step.image,
+    command: step.command,
+    env: step.env.length > 0 ? step.env : undefined,
+    resources: resources(DEFAULTS.backupJob.resources),
+    volumeMounts: [...step.mounts, ...extraMounts],
+  };
+}
+
+/**
+ * The pod template of a Job-shaped workload from the jobs model (backup, maintenance and
+ * restore Jobs), through podTemplate: its steps in order (all but the last as init containers,
+ * so each starts only after the one before it succeeded), a writable /tmp, and, where a
+ * ReadWriteOnce volume demands it, on the node of the pod that holds that volume.
+ */
+export function jobPodTemplate(ctx: SystemContext, job: JobWorkload, options: { apiAccess?: boolean } = {}): k8s.PodTemplateSpec {
+  const scratch = scratchVolumes(['/tmp']);
+  const containers = job.steps.map((s) => stepContainer(s, scratch.mounts));
+  return podTemplate(ctx, {
+    workload: job.workload,
+    identity: { runAsUser: job.uid, runAsGroup: job.gid },
+    restartPolicy: 'Never',
+    apiAccess: options.apiAccess,
+    // SQLite backups, maintenance and restores run the app's image, which may live in the private registry.
+    systemImages: true,
+    affinity: job.colocateWith === undefined ? undefined : colocateWith(ctx, job.colocateWith),
+    initContainers: containers.slice(0, -1),
+    containers: containers.slice(-1),
+    volumes: [...job.volumes, ...scratch.volumes],
+  });
 }

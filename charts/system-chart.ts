@@ -7,14 +7,17 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { cacheMode, componentsOf, databaseMode, isAutoscaled, SystemContext } from '../src/model/context';
 import { allWorkloads, longRunningWorkloads } from '../src/model/flows';
-import { names } from '../src/model/names';
+import { names, systemLabels } from '../src/model/names';
 import { Autoscaling } from './autoscaling';
+import { BackupAlerts } from './backup-alerts';
 import { Backups } from './backup';
+import { BackupStoreSecret } from './backup-store';
 import { Config } from './config';
 import { PostgresDatabase, RedisCache } from './database';
 import { QueueScaling } from './keda';
 import { DisruptionBudget } from './disruption-budget';
 import { Ingress } from './ingress';
+import { SYNC_WAVE, WAVE } from './meta';
 import { Migrations } from './migrations';
 import { Monitoring } from './monitoring';
 import { Namespace } from './namespace';
@@ -23,6 +26,7 @@ import { ServiceAccounts } from './rbac';
 import { RegistrySecret } from './registry-secret';
 import { Secrets } from './secrets';
 import { Service } from './service';
+import { StandardAlerts } from './standard-alerts';
 import { Storage } from './storage';
 import { UserJob } from './user-jobs';
 import { Workload } from './workload';
@@ -58,6 +62,14 @@ export class SystemChart extends Chart {
     for (const job of ctx.spec.jobs ?? []) new UserJob(this, `job-${job.name}`, { ctx, job });
     if (ctx.spec.imagePullSecret !== undefined) new RegistrySecret(this, 'registry-secret', { ctx, pullSecret: ctx.spec.imagePullSecret });
     new Backups(this, 'backups', { ctx });
+    if (ctx.platform.backupStore !== undefined && (ctx.spec.backups ?? []).length > 0) {
+      new BackupStoreSecret(this, 'backup-store', {
+        store: ctx.platform.backupStore, name: names.backupStoreSecret(ctx), namespace: ctx.namespace,
+        labels: systemLabels(ctx), annotations: { [SYNC_WAVE]: String(WAVE.config) },
+      });
+    }
+    new BackupAlerts(this, 'backup-alerts', { ctx });
+    new StandardAlerts(this, 'standard-alerts', { ctx });
     new Monitoring(this, 'monitoring', { ctx });
     if (ctx.spec.ingress !== undefined) new Ingress(this, 'ingress', { ctx, ingress: ctx.spec.ingress });
   }

@@ -22,6 +22,8 @@ import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/
 import type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IPriorityClass } from 'kubernetes-models/scheduling.k8s.io/v1/PriorityClass';
+import type { IRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import type { IRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import type { IStorageClass } from 'kubernetes-models/storage.k8s.io/v1/StorageClass';
 import type { IAffinity } from 'kubernetes-models/v1/Affinity';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
@@ -33,6 +35,7 @@ import type { INamespace } from 'kubernetes-models/v1/Namespace';
 import type { IPersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
+import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { IResourceRequirements } from 'kubernetes-models/v1/ResourceRequirements';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
@@ -42,7 +45,6 @@ import type { IToleration } from 'kubernetes-models/v1/Toleration';
 import type { ITopologySpreadConstraint } from 'kubernetes-models/v1/TopologySpreadConstraint';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
-import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 
 export type Affinity = IAffinity;
 export type Container = IContainer;
@@ -87,6 +89,8 @@ export const KubeNetworkPolicy = kubeKind<INetworkPolicy>('networking.k8s.io/v1'
 export const KubePersistentVolumeClaim = kubeKind<IPersistentVolumeClaim>('v1', 'PersistentVolumeClaim');
 export const KubePodDisruptionBudget = kubeKind<IPodDisruptionBudget>('policy/v1', 'PodDisruptionBudget');
 export const KubePriorityClass = kubeKind<IPriorityClass>('scheduling.k8s.io/v1', 'PriorityClass');
+export const KubeRole = kubeKind<IRole>('rbac.authorization.k8s.io/v1', 'Role');
+export const KubeRoleBinding = kubeKind<IRoleBinding>('rbac.authorization.k8s.io/v1', 'RoleBinding');
 export const KubeService = kubeKind<IService>('v1', 'Service');
 export const KubeServiceAccount = kubeKind<IServiceAccount>('v1', 'ServiceAccount');
 export const KubeStatefulSet = kubeKind<IStatefulSet>('apps/v1', 'StatefulSet');

@@ -75,3 +75,44 @@ export class RecurringJob extends CustomResource<RecurringJobSpec> {
     super(scope, id, RecurringJob.GVK.apiVersion, RecurringJob.GVK.kind, props);
   }
 }
+
+/**
+ * Longhorn BackupTarget (longhorn.io/v1beta2, Longhorn >= 1.8): where volume backups go. The
+ * one named `default` in longhorn-system is the target every RecurringJob backup uses. For S3
+ * the URL is `s3://<bucket>@<region>/<path>` and the credential Secret (same namespace) holds
+ * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and, for a store other than AWS, AWS_ENDPOINTS.
+ * @see https://longhorn.io/docs/latest/snapshots-and-backups/backup-and-restore/set-backup-target/
+ */
+export interface BackupTargetSpec {
+  readonly backupTargetURL: string;
+  /** Name of the Secret with the store's credentials, in longhorn-system. */
+  readonly credentialSecret: string;
+  /** How often Longhorn lists the target for backups made elsewhere, as a Go duration. */
+  readonly pollInterval: string;
+}
+
+export const BACKUP_TARGET_OPENAPI_SCHEMA = {
+  type: 'object',
+  properties: {
+    apiVersion: { type: 'string' },
+    kind: { type: 'string' },
+    metadata: { type: 'object' },
+    spec: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        backupTargetURL: { type: 'string' },
+        credentialSecret: { type: 'string' },
+        pollInterval: { type: 'string' },
+      },
+    },
+    status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+  },
+} as const;
+
+export class BackupTarget extends CustomResource<BackupTargetSpec> {
+  static readonly GVK = { apiVersion: 'longhorn.io/v1beta2', kind: 'BackupTarget' };
+  constructor(scope: Construct, id: string, props: CustomResourceProps<BackupTargetSpec>) {
+    super(scope, id, BackupTarget.GVK.apiVersion, BackupTarget.GVK.kind, props);
+  }
+}

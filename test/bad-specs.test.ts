@@ -142,6 +142,7 @@ const CASES: readonly BadSpec[] = [
   // Names the spec chooses that clash with names synth generates; names Kubernetes would refuse.
   { name: 'component-named-migrate', path: 'components.migrate', problem: 'the name "migrate" gives shop-migrate, the name synth gives the migration Job' },
   { name: 'component-named-like-backup', path: 'components.backup-db', problem: 'the name "backup-db" gives shop-backup-db, the name synth gives the backup backups[0] ("db")' },
+  { name: 'component-named-restore', path: 'components.restore', problem: 'the name "restore" gives shop-restore, the name synth gives the restore workload' },
   { name: 'component-named-redis', path: 'components.redis', problem: 'the name "redis" gives shop-redis, the name synth gives the in-cluster Redis' },
   { name: 'component-named-like-maintenance-task', path: 'components.mailer', problem: 'the name "mailer" gives shop-mailer, the name synth gives the maintenance task maintenance[0]' },
   { name: 'volume-named-like-backup-claim', path: 'storage.volumes.backup-db', problem: 'gives the PersistentVolumeClaim shop-backup-db, the claim of the backup backups[0]' },

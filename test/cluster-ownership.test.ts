@@ -5,12 +5,49 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { SpecErrors } from '../src/spec/errors';
 import { loadSpecs } from '../src/spec/load';
 import { buildTree } from '../src/synth/build';
 
 const REPO = resolve(__dirname, '..');
 
-test('staging on the cluster of dev emits no second StorageClass, RecurringJob or PriorityClass, but its own ClusterIssuer', () => {
+test('staging on the cluster of dev emits no second StorageClass, RecurringJob, PriorityClass or BackupTarget, but its own ClusterIssuer', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cluster-ownership-'));
+  try {
+    cpSync(join(REPO, 'test', 'fixtures', 'minimal-spec'), join(dir, 'apps'), { recursive: true });
+    // One cluster has one Longhorn BackupTarget: environments sharing it share the store (bucket).
+    const platform = readFileSync(join(REPO, 'platform.yaml'), 'utf8')
+      .replace('cluster: https://staging.k8s.voltaic.systems', 'cluster: https://kubernetes.default.svc')
+      .replace('backupStore: { bucket: voltaic-backups-staging }', 'backupStore: { bucket: voltaic-backups-dev }');
+    writeFileSync(join(dir, 'platform.yaml'), platform);
+    const spec = readFileSync(join(dir, 'apps', 'shop.yaml'), 'utf8').replace('  production:\n', '  staging: {}\n  production:\n');
+    writeFileSync(join(dir, 'apps', 'shop.yaml'), spec);
+    const { tree } = buildTree(loadSpecs(join(dir, 'apps'), join(dir, 'platform.yaml')), join(dir, 'platform.yaml'));
+    const folder = (env: string) => [...tree.keys()].filter((p) => p.startsWith(`${env}/platform/`)).sort();
+    expect(folder('dev')).toEqual([
+      'dev/platform/backuptarget-default.yaml',
+      'dev/platform/clusterissuer-letsencrypt-staging.yaml',
+      'dev/platform/externalsecret-longhorn-backup-store.yaml',
+      'dev/platform/priorityclass-gitops-synth-critical.yaml',
+      'dev/platform/recurringjob-backup-daily.yaml',
+      'dev/platform/storageclass-longhorn-ssd.yaml',
+    ]);
+    // staging's issuer is letsencrypt-prod (the platform default), a different object: it keeps it.
+    expect(folder('staging')).toEqual(['staging/platform/clusterissuer-letsencrypt-prod.yaml']);
+    expect(folder('production')).toEqual([
+      'production/platform/backuptarget-default.yaml',
+      'production/platform/clusterissuer-letsencrypt-prod.yaml',
+      'production/platform/externalsecret-longhorn-backup-store.yaml',
+      'production/platform/priorityclass-gitops-synth-critical.yaml',
+      'production/platform/recurringjob-backup-daily.yaml',
+      'production/platform/storageclass-longhorn-ssd.yaml',
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('environments on one cluster with different backup stores are refused: Longhorn has one BackupTarget per cluster', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cluster-ownership-'));
   try {
     cpSync(join(REPO, 'test', 'fixtures', 'minimal-spec'), join(dir, 'apps'), { recursive: true });
@@ -18,12 +55,16 @@ test('staging on the cluster of dev emits no second StorageClass, RecurringJob o
     writeFileSync(join(dir, 'platform.yaml'), platform);
     const spec = readFileSync(join(dir, 'apps', 'shop.yaml'), 'utf8').replace('  production:\n', '  staging: {}\n  production:\n');
     writeFileSync(join(dir, 'apps', 'shop.yaml'), spec);
-    const { tree } = buildTree(loadSpecs(join(dir, 'apps'), join(dir, 'platform.yaml')), join(dir, 'platform.yaml'));
-    const folder = (env: string) => [...tree.keys()].filter((p) => p.startsWith(`${env}/platform/`)).sort();
-    expect(folder('dev')).toEqual(['dev/platform/clusterissuer-letsencrypt-staging.yaml', 'dev/platform/priorityclass-gitops-synth-critical.yaml', 'dev/platform/recurringjob-backup-daily.yaml', 'dev/platform/storageclass-longhorn-ssd.yaml']);
-    // staging's issuer is letsencrypt-prod (the platform default), a different object: it keeps it.
-    expect(folder('staging')).toEqual(['staging/platform/clusterissuer-letsencrypt-prod.yaml']);
-    expect(folder('production')).toEqual(['production/platform/clusterissuer-letsencrypt-prod.yaml', 'production/platform/priorityclass-gitops-synth-critical.yaml', 'production/platform/recurringjob-backup-daily.yaml', 'production/platform/storageclass-longhorn-ssd.yaml']);
+    let thrown: unknown;
+    try {
+      buildTree(loadSpecs(join(dir, 'apps'), join(dir, 'platform.yaml')), join(dir, 'platform.yaml'));
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(SpecErrors);
+    expect((thrown as SpecErrors).errors.map((e) => `${e.path}: ${e.problem}`)).toEqual([
+      expect.stringMatching(/^environments\.staging\.cluster: is the cluster of dev too, where BackupTarget default exists once, but staging defines it differently; give both environments the same settings for it \(the same backupStore: Longhorn has one backup target per cluster/),
+    ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

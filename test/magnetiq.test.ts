@@ -20,7 +20,7 @@ describe.each(ENVS)('magnetiq in %s', (env) => {
     const pvcs = objs.filter((o: Obj) => o.kind === 'PersistentVolumeClaim').map((o: Obj) => o.metadata.name).sort();
     expect(pvcs).toEqual(['magnetiq-backup-db', 'magnetiq-data', 'magnetiq-media']);
     const platform = folders.get(`${env}/platform`)!.map((o: Obj) => o.kind).sort();
-    expect(platform).toEqual(['ClusterIssuer', 'PriorityClass', 'RecurringJob', 'StorageClass']);
+    expect(platform).toEqual(['BackupTarget', 'ClusterIssuer', 'ExternalSecret', 'PriorityClass', 'RecurringJob', 'StorageClass']);
     expect(folders.get(`${env}/apps`)!.map((o: Obj) => `${o.kind}/${o.metadata.name}`)).toEqual(
       expect.arrayContaining([`Application/magnetiq-${env}`, `AppProject/${env}-systems`]),
     );
@@ -104,9 +104,13 @@ describe.each(ENVS)('magnetiq in %s', (env) => {
     expect(cj.spec.concurrencyPolicy).toBe('Forbid');
     expect(cj.spec.jobTemplate.spec.activeDeadlineSeconds).toBeGreaterThan(0);
     const pod = cj.spec.jobTemplate.spec.template.spec;
-    const cmd = pod.containers[0].command;
-    expect(cmd.join(' ')).toContain('src.backup(dst)');
-    expect(cmd.slice(-4)).toEqual(['backup', '/app/data/magnetiq.db', '/backup', env === 'dev' ? '3' : '14']);
+    const dump = pod.initContainers[0];
+    expect(dump.command.join(' ')).toContain('src.backup(dst)');
+    const value = (name: string) => dump.env.find((e: Obj) => e.name === name)?.value;
+    expect([dump.command.slice(-1)[0], value('DB_FILE'), value('BACKUP_DIR'), value('KEEP_DAYS')]).toEqual(['backup', '/app/data/magnetiq.db', '/backup', env === 'dev' ? '3' : '14']);
+    // Then the copy leaves the cluster: the upload step sends it to the environment's bucket.
+    expect(pod.containers.map((c: Obj) => [c.name, c.image])).toEqual([['upload-db', 'rclone/rclone:1.60.1']]);
+    expect(pod.containers[0].env.find((e: Obj) => e.name === 'STORE_PATH').value).toBe(`store:voltaic-backups-${env}/magnetiq/${env}/db`);
     expect(pod.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchLabels['app.kubernetes.io/name']).toBe('magnetiq-backend');
     expect(pod.volumes.map((v: Obj) => v.persistentVolumeClaim?.claimName)).toEqual(expect.arrayContaining(['magnetiq-data', 'magnetiq-backup-db']));
   });

@@ -371,4 +371,13 @@ describe('the flow check can fail', () => {
     expect(reasonProblem(ctx, { ...keda, to: { kind: 'workload', name: 'postgres' }, port: 5432 })).toBe('components.worker.keda does not ask for keda -> postgres TCP/5432');
     expect(reasonProblem(ctx, { ...keda, reason: 'components.backend.keda' })).toBe('reason components.backend.keda points at no field of the spec');
   });
+
+  test('a backup reason justifies only its job\'s and the restore\'s own flows', () => {
+    const upload: Flow = { from: { kind: 'workload', name: 'backup-db' }, to: { kind: 'external' }, port: 443, protocol: 'TCP', reason: 'backups[0]' };
+    expect(reasonProblem(ctx, upload)).toBeUndefined();
+    expect(reasonProblem(ctx, { ...upload, from: { kind: 'workload', name: 'restore' }, port: 6443 })).toBeUndefined();
+    expect(reasonProblem(ctx, { ...upload, port: 5432 })).toBe('backups[0] (a sqlite backup) does not ask for backup-db -> external TCP/5432');
+    expect(reasonProblem(ctx, { ...upload, from: { kind: 'workload', name: 'backend' } })).toBe('backups[0] (a sqlite backup) does not ask for backend -> external TCP/443');
+    expect(reasonProblem(ctx, { ...upload, reason: 'migrations' })).toBe('reason migrations points at no field of the spec');
+  });
 });

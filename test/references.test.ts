@@ -2,6 +2,10 @@
  * Cross-object consistency of every system in every environment: selectors match pods,
  * ports line up, and every referenced object exists or is declared.
  */
+import { App } from 'cdk8s';
+import { RestoreChart } from '../charts/restore';
+import { resolvePlatform, systemContext } from '../src/model/context';
+import { isRestorable } from '../src/model/jobs';
 import { Obj, podTemplate, selects, synthesizeRepo } from './support/manifests';
 
 const { folders, specs } = synthesizeRepo();
@@ -24,8 +28,36 @@ function declaredSecrets(folder: string, objs: Obj[]): Set<string> {
   return names;
 }
 
+/**
+ * The Job `npm run restore` adds to the namespace: it is not in dist/, but its
+ * ServiceAccount, NetworkPolicy, Secret and volumes are, so it is checked with the folder.
+ */
+function restoreJobOf(folder: string): Obj | undefined {
+  const [env, system] = folder.split('/');
+  const spec = specs.systems.find((s) => s.base.name === system)?.environments.get(env);
+  const backup = (spec?.backups ?? []).find(isRestorable);
+  if (spec === undefined || backup === undefined) return undefined;
+  const ctx = systemContext(spec, resolvePlatform(specs.platform, env));
+  const chart = new RestoreChart(new App({ outdir: '/nonexistent' }), 'restore', { ctx, request: { backup, from: 'latest' } });
+  return (chart.toJson() as Obj[]).find((o) => o.kind === 'Job');
+}
+
 describe.each(systemFolders)('%s', (folder, objs) => {
+  const restore = restoreJobOf(folder);
   const pods = workloads(objs).map((w) => ({ workload: w, template: podTemplate(w) }));
+  const podsWithRestore = restore === undefined ? pods : [...pods, { workload: restore, template: podTemplate(restore) }];
+
+  test('the restore Job uses the ServiceAccount, Secrets and claims of its folder', () => {
+    if (restore === undefined) return;
+    const spec = podTemplate(restore).spec;
+    const has = (kind: string, name: string) => objs.some((o) => o.kind === kind && o.metadata.name === name);
+    expect(has('ServiceAccount', spec.serviceAccountName)).toBe(true);
+    for (const v of spec.volumes) if (v.persistentVolumeClaim) expect(has('PersistentVolumeClaim', v.persistentVolumeClaim.claimName)).toBe(true);
+    const secrets = declaredSecrets(folder, objs);
+    for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+      for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) expect(secrets).toContain(e.valueFrom.secretKeyRef.name);
+    }
+  });
 
   test('every Service selects the pods of a workload and targets a port those pods name', () => {
     for (const svc of objs.filter((o) => o.kind === 'Service')) {
@@ -97,11 +129,11 @@ describe.each(systemFolders)('%s', (folder, objs) => {
     for (const np of objs.filter((o) => o.kind === 'NetworkPolicy')) {
       const selector = np.spec.podSelector.matchLabels;
       if (selector === undefined) continue; // default deny: all pods
-      expect(pods.some((p) => selects(selector, p.template.metadata.labels))).toBe(true);
+      expect(podsWithRestore.some((p) => selects(selector, p.template.metadata.labels))).toBe(true);
       const peers = [...(np.spec.ingress ?? []).flatMap((r: Obj) => r.from), ...(np.spec.egress ?? []).flatMap((r: Obj) => r.to)];
       for (const peer of peers) {
         if (peer.podSelector && !peer.namespaceSelector) {
-          expect(pods.some((p) => selects(peer.podSelector.matchLabels, p.template.metadata.labels))).toBe(true);
+          expect(podsWithRestore.some((p) => selects(peer.podSelector.matchLabels, p.template.metadata.labels))).toBe(true);
         }
       }
     }

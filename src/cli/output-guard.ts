@@ -97,3 +97,26 @@ export function guardInputDir(dir: string, option: string, props: { readonly mus
   if (!statSync(abs).isDirectory()) throw new UsageError(`${option} ${dir}: is a file, not a folder`);
   return abs;
 }
+
+/**
+ * Checks a folder a command creates new and fills with single files (restore): it must not be
+ * empty as a value, must not exist in any form (folder, file or symbolic link: nothing is ever
+ * overwritten), and its parent must be a folder. Returns its absolute path. Like the other
+ * guards, a refusal is a usage error (exit 2) before anything is read or written.
+ */
+export function guardNewOutputDir(out: string, props: { readonly option?: string; readonly cwd?: string } = {}): string {
+  const option = props.option ?? '--out';
+  if (out.trim() === '') throw new UsageError(`${option} is empty (an unset shell variable?); name a new folder to write`);
+  const abs = resolve(props.cwd ?? process.cwd(), out);
+  const refuse = (why: string) => new UsageError(`${option} ${out}: ${why}; nothing was written`);
+  let exists = true;
+  try {
+    lstatSync(abs);
+  } catch {
+    exists = false;
+  }
+  if (exists) throw refuse('exists already, and this command writes a new folder and never overwrites one; remove it or choose another --out');
+  const parent = resolve(abs, '..');
+  if (!existsSync(parent) || !statSync(parent).isDirectory()) throw refuse('its parent folder does not exist');
+  return abs;
+}

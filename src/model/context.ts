@@ -4,6 +4,7 @@
  */
 import type { AppSpec, Component } from '../spec/app-spec.generated';
 import type { Certificates, PlatformSpec } from '../spec/platform.generated';
+import { resolveBackupStore, ResolvedBackupStore } from './backup-store';
 import { DEFAULTS, PLATFORM_DEFAULTS } from './defaults';
 import { names } from './names';
 
@@ -35,6 +36,8 @@ export interface ResolvedPlatform {
   readonly backupSchedule: string;
   readonly backupRetain: number;
   readonly certificates?: Certificates;
+  /** Off-site object store of the environment; undefined keeps backups in the cluster. */
+  readonly backupStore?: ResolvedBackupStore;
 }
 
 export function resolvePlatform(spec: PlatformSpec, env: string): ResolvedPlatform {
@@ -66,6 +69,7 @@ export function resolvePlatform(spec: PlatformSpec, env: string): ResolvedPlatfo
     backupSchedule: spec.storage?.backupSchedule ?? d.backupSchedule,
     backupRetain: spec.storage?.backupRetain ?? d.backupRetain,
     certificates: envSpec.certificates ?? spec.certificates,
+    backupStore: resolveBackupStore(spec, env),
   };
 }
 

@@ -4,12 +4,12 @@
  */
 import { cacheMode, componentsOf, databaseMode, SystemContext } from './context';
 import { CACHE, DATABASE } from '../spec/rules';
-import { POSTGRES_PORT, REDIS_PORT } from '../../charts/connections';
-import { names } from './names';
+import { POSTGRES_PORT, REDIS_PORT } from './connections';
+import { jobFlows, jobWorkloadNames, MIGRATE } from './jobs';
 
 export const POSTGRES = 'postgres';
 export const REDIS = 'redis';
-export const MIGRATE = 'migrate';
+export { MIGRATE };
 
 /** Where a flow starts or ends. `workload` is a pod group of the system itself. */
 export type Peer =
@@ -37,13 +37,9 @@ export function longRunningWorkloads(ctx: SystemContext): string[] {
   return out;
 }
 
-/** Workloads started by CronJobs and hooks. */
+/** Workloads started by CronJobs, hooks and restores (src/model/jobs.ts). */
 export function jobWorkloads(ctx: SystemContext): string[] {
-  const out = (ctx.spec.backups ?? []).map((b) => names.backupWorkload(b.name));
-  out.push(...(ctx.spec.maintenance ?? []).map((t) => t.name));
-  if (ctx.spec.migrations !== undefined) out.push(MIGRATE);
-  out.push(...(ctx.spec.jobs ?? []).map((j) => j.name));
-  return out;
+  return jobWorkloadNames(ctx);
 }
 
 export function allWorkloads(ctx: SystemContext): string[] {
@@ -93,11 +89,7 @@ export function systemFlows(ctx: SystemContext): Flow[] {
   if (ctx.spec.migrations !== undefined) flows.push(...outgoing(ctx, MIGRATE, ctx.spec.migrations.component, `components.${ctx.spec.migrations.component}`));
   // A user job reaches what its component reaches, for the reasons the component gives.
   for (const job of ctx.spec.jobs ?? []) flows.push(...outgoing(ctx, job.name, job.component, `components.${job.component}`));
-  (ctx.spec.backups ?? []).forEach((b, i) => {
-    if (b.kind !== 'postgres') return;
-    const to: Peer = databaseMode(ctx) === 'external' ? { kind: 'external' } : workload(POSTGRES);
-    flows.push({ from: workload(names.backupWorkload(b.name)), to, port: POSTGRES_PORT, protocol: 'TCP', reason: `backups[${i}]` });
-  });
+  flows.push(...jobFlows(ctx));
   for (const name of allWorkloads(ctx)) {
     for (const protocol of ['UDP', 'TCP'] as const) {
       flows.push({ from: workload(name), to: { kind: 'dns' }, port: 53, protocol, reason: 'name resolution' });

@@ -29,6 +29,17 @@ export const names = {
   postgres: (ctx: Named) => `${ctx.system}-postgres`,
   redis: (ctx: Named) => `${ctx.system}-redis`,
   migration: (ctx: Named) => `${ctx.system}-migrate`,
+  /** Restore Job of one backup, and the Role/RoleBinding `npm run restore` writes beside it. */
+  restoreJob: (ctx: Named, backup: string) => `${ctx.system}-restore-${backup}`,
+  /** PrometheusRule of the backup alerts, and of the ready-made standard alerts. */
+  backupRules: (ctx: Named) => `${ctx.system}-backups`,
+  standardRules: (ctx: Named) => `${ctx.system}-standard-alerts`,
+  /** Secret with the object store's key pair, in the system's namespace. */
+  backupStoreSecret: (ctx: Named) => `${ctx.system}-backup-store`,
+  /** Folder of one backup's copies inside the environment's bucket (not an object name, but a contract too). */
+  backupPrefix: (ctx: Placed, backup: string) => `${ctx.system}/${ctx.env}/${backup}`,
+  /** Start of the file names of one backup's copies (`<system>-<backup>-<stamp>...`), which the restore script looks for. */
+  backupFilePrefix: (ctx: Named, backup: string) => `${ctx.system}-${backup}`,
   /** The Ingress of a system's routes without a rate limit of their own. */
   ingress: (ctx: Named) => ctx.system,
   /** The ConfigMap of response headers ingress-nginx adds. */
@@ -40,6 +51,8 @@ export const names = {
   /** The ConfigMap holding the Grafana dashboard. */
   dashboard: (ctx: Named) => `${ctx.system}-dashboard`,
   application: (system: string, env: string) => `${system}-${env}`,
+  /** Folder `npm run restore` writes a restore Job to, unless --out names another. */
+  restoreFolder: (system: string, env: string) => `restore-${system}-${env}`,
   platformApplication: (env: string) => `platform-${env}`,
   rootApplication: (env: string) => `root-${env}`,
   /** AppProject of an environment's systems or of its platform. */

@@ -4,10 +4,12 @@
  * exactly that flow, and every such flow has its ingress and egress rules.
  */
 import { peerSelector } from '../../charts/network-policy';
-import { POSTGRES_PORT, REDIS_PORT } from '../../charts/connections';
+import { storePort } from '../model/backup-store';
+import { POSTGRES_PORT, REDIS_PORT } from '../model/connections';
 import type { SystemContext } from '../model/context';
-import { allWorkloads, Flow, Peer, REDIS, systemFlows } from '../model/flows';
-import { selectorLabels } from '../model/names';
+import { allWorkloads, Flow, MIGRATE, Peer, REDIS, systemFlows } from '../model/flows';
+import { API_SERVER_PORTS, RESTORE } from '../model/jobs';
+import { names, selectorLabels } from '../model/names';
 import { Doc, Json } from './objects';
 import { isDefaultDeny } from './rules';
 
@@ -62,12 +64,34 @@ export function reasonProblem(ctx: SystemContext, f: Flow): string | undefined {
   if (/^components\.[^.]+\.metrics$/.test(f.reason)) {
     return f.from.kind === 'prometheus' && f.to.kind === 'workload' && f.reason === `components.${f.to.name}.metrics` ? undefined : `${f.reason} does not ask for ${showFlow(f)}`;
   }
-  if (/^backups\[\d+\]$/.test(f.reason)) return value.kind === 'postgres' && f.port === POSTGRES_PORT ? undefined : `${f.reason} is not a postgres backup`;
+  if (/^backups\[\d+\]$/.test(f.reason)) return backupFlowProblem(ctx, f, value);
+  if (f.reason === 'migrations') {
+    // The pre-migration backup's upload to the object store.
+    const store = ctx.platform.backupStore;
+    return f.from.kind === 'workload' && f.from.name === MIGRATE && f.to.kind === 'external' && store !== undefined && f.port === storePort(store) ? undefined : `migrations does not ask for ${showFlow(f)}`;
+  }
   if (/^components\.[^.]+\.keda$/.test(f.reason)) {
     // KEDA's operator reads the queue: only the in-cluster Redis, only its port.
     return f.from.kind === 'keda' && f.to.kind === 'workload' && f.to.name === REDIS && f.port === REDIS_PORT && value.redisList !== undefined ? undefined : `${f.reason} does not ask for ${showFlow(f)}`;
   }
   return `reason ${f.reason} is not a field that asks for network access`;
+}
+
+/**
+ * A backup asks for: its job reaching the database (postgres) or cache (redis) it copies and
+ * the object store; the restore Job reaching the store, the database, and for SQLite the
+ * Kubernetes API (it scales the writer).
+ */
+function backupFlowProblem(ctx: SystemContext, f: Flow, b: Json): string | undefined {
+  const store = ctx.platform.backupStore;
+  const toStore = f.to.kind === 'external' && store !== undefined && f.port === storePort(store);
+  const from = f.from.kind === 'workload' ? f.from.name : '';
+  if (from === names.backupWorkload(b.name)) {
+    if (toStore || (b.kind === 'postgres' && f.port === POSTGRES_PORT) || (b.kind === 'redis' && f.port === REDIS_PORT)) return undefined;
+  } else if (from === RESTORE) {
+    if (toStore || (b.kind === 'postgres' && f.port === POSTGRES_PORT) || (b.kind === 'sqlite' && f.to.kind === 'external' && API_SERVER_PORTS.includes(f.port))) return undefined;
+  }
+  return `${f.reason} (a ${b.kind} backup) does not ask for ${showFlow(f)}`;
 }
 
 interface Opening {

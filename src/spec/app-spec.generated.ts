@@ -606,9 +606,9 @@ export interface Job {
 export interface Backup {
   name: ComponentName;
   /**
-   * sqlite: online backup API; postgres: compressed pg_dump; volume: compressed tar of a volume.
+   * sqlite: online backup API; postgres: compressed pg_dump; volume: compressed tar of a volume; redis: an RDB snapshot of the in-cluster cache (redis-cli --rdb).
    */
-  kind: 'sqlite' | 'postgres' | 'volume';
+  kind: 'sqlite' | 'postgres' | 'volume' | 'redis';
   /**
    * a DNS label of at most 20 characters (lower-case letters, digits and '-', starting with a letter)
    */
@@ -664,6 +664,10 @@ export interface Route {
 }
 export interface Monitoring {
   alerts?: Alert[];
+  /**
+   * Ready-made alerts: volume-full (a PVC of the namespace above 90% used, or full within 4 days at its current rate), certificate-expiry (a cert-manager certificate expiring within 14 days). Backup alerts come with every backup, without asking.
+   */
+  standardAlerts?: ('volume-full' | 'certificate-expiry')[];
   dashboard?: {
     title: string;
     /**

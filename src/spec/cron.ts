@@ -121,3 +121,32 @@ function valueOf(token: string, spec: Field): number | undefined {
   if (index < 0) return undefined;
   return spec.name === 'month' ? index + 1 : index;
 }
+
+const DESCRIPTOR_SECONDS: Record<string, number> = {
+  '@hourly': 3600,
+  '@daily': 86400,
+  '@midnight': 86400,
+  '@weekly': 7 * 86400,
+  '@monthly': 31 * 86400,
+  '@yearly': 366 * 86400,
+  '@annually': 366 * 86400,
+};
+
+/**
+ * Longest gap in seconds between two runs of a valid schedule, rounded up to a calendar unit
+ * for five fields: yearly when a month is fixed, weekly when a day of week is, monthly when a
+ * day of month is, hourly when the hour is `*`, else daily. Descriptors and `@every` exactly.
+ * What backup alerts allow before a copy counts as missed, and the RPO the runbook states.
+ */
+export function schedulePeriodSeconds(expression: string): number {
+  const expr = expression.trim();
+  if (expr.startsWith('@every ')) return Math.max(1, Math.ceil(goDurationSeconds(expr.slice('@every '.length).trim()) ?? 86400));
+  if (expr.startsWith('@')) return DESCRIPTOR_SECONDS[expr] ?? 86400;
+  const [, hour, dom, month, dow] = expr.split(/\s+/);
+  const any = (f: string | undefined) => f === undefined || f === '*' || f === '?';
+  if (!any(month)) return 366 * 86400;
+  if (!any(dow)) return 7 * 86400;
+  if (!any(dom)) return 31 * 86400;
+  if (any(hour)) return 3600;
+  return 86400;
+}

@@ -10,8 +10,11 @@
  * objects once, and src/spec/rules/cross-system.ts keeps namespaces and hosts apart there.)
  * - storage.backupSchedule: a cron schedule as Longhorn (robfig/cron) reads it;
  * - addons: each release one whose CRD schemas crds/ holds (src/addons/releases.ts).
+ * - backupStore: complete for every environment once any environment has one
+ *   (src/model/backup-store.ts).
  */
 import { checkAddonReleases } from '../addons/releases';
+import { backupStoreProblems } from '../model/backup-store';
 import type { Problem } from './errors';
 import type { PlatformSpec } from './platform.generated';
 import { cronProblem } from './cron';
@@ -76,6 +79,7 @@ export function checkPlatformRules(platform: PlatformSpec): Problem[] {
     if (problem !== undefined) add('storage.backupSchedule', `${JSON.stringify(schedule)} is not a valid cron schedule: ${problem}`);
   }
   problems.push(...checkAddonReleases(platform));
+  problems.push(...backupStoreProblems(platform));
   return problems;
 }
 

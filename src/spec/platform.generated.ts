@@ -107,6 +107,7 @@ export interface PlatformSpec {
      */
     controllerName?: string;
   };
+  backupStore?: BackupStore;
   environments: {
     [k: string]: Environment;
   };
@@ -128,6 +129,51 @@ export interface Certificates {
 export interface Labels1 {
   [k: string]: string;
 }
+/**
+ * S3-compatible object store that every backup job uploads to and Longhorn's backup target points at. Fields set under an environment replace the top-level ones.
+ */
+export interface BackupStore {
+  /**
+   * S3 endpoint URL, e.g. https://s3.eu-central-1.amazonaws.com; http:// only for a store inside a trusted network.
+   */
+  endpoint?: string;
+  /**
+   * Bucket name (S3 naming rules); objects go under <system>/<environment>/<backup>/.
+   */
+  bucket?: string;
+  /**
+   * Region of the bucket, e.g. eu-central-1.
+   */
+  region?: string;
+  credentials?: BackupStoreCredentials;
+}
+/**
+ * Where the access key pair (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) comes from; never from git in clear.
+ */
+export interface BackupStoreCredentials {
+  /**
+   * external: an ExternalSecret per namespace reads the store; sealed: a cluster-wide SealedSecret; bootstrap: the bootstrap command creates the Secret from the environment.
+   */
+  mode: 'external' | 'sealed' | 'bootstrap';
+  /**
+   * The external-secrets store (mode external).
+   */
+  store?: {
+    kind?: 'SecretStore' | 'ClusterSecretStore';
+    name: DnsLabel;
+  };
+  /**
+   * Key of the key pair in the external store (mode external).
+   */
+  remoteKey?: string;
+  /**
+   * kubeseal --scope cluster-wide output for both keys (mode sealed).
+   */
+  encryptedData?: {
+    AWS_ACCESS_KEY_ID: string;
+    AWS_SECRET_ACCESS_KEY: string;
+  };
+}
 export interface Environment {
   /**
    * API server URL of the destination cluster as registered in Argo CD.
@@ -142,4 +188,5 @@ export interface Environment {
    * This cluster's sealed-secrets controller certificate (PEM, path relative to platform.yaml), used by npm run seal; default sealedSecrets.certificate.
    */
   sealedSecretsCertificate?: string;
+  backupStore?: BackupStore;
 }

@@ -1,7 +1,7 @@
 /**
  * Cluster-wide platform objects are owned once per cluster. When several environments of
- * platform.yaml share one cluster, the StorageClass, the Longhorn RecurringJob, the
- * PriorityClass and a shared ClusterIssuer are the same objects there: the first environment (in platform.yaml's order)
+ * platform.yaml share one cluster, the StorageClass, the Longhorn RecurringJob, Longhorn's
+ * BackupTarget `default` with its Secret, the PriorityClass and a shared ClusterIssuer are the same objects there: the first environment (in platform.yaml's order)
  * on that cluster emits them, later ones leave them out, so no two Argo CD Applications own
  * (and prune, and undo) one object. Two environments that would emit the same object with
  * different content (labels aside, which name the environment) cannot share it: that is an
@@ -19,6 +19,16 @@ import type { Manifest } from '../model/manifest';
 function behaviour(m: Manifest): string {
   return JSON.stringify({ ...m, metadata: { ...m.metadata, labels: undefined } });
 }
+
+/** The platform.yaml settings behind a cluster-wide kind, for the conflict message. */
+const SETTING_OF: Record<string, string> = {
+  ClusterIssuer: 'the same certificates',
+  StorageClass: 'the same storage settings',
+  RecurringJob: 'the same storage backup settings',
+  BackupTarget: 'the same backupStore: Longhorn has one backup target per cluster; the jobs keep their copies apart under <system>/<env>/ in one bucket',
+  ExternalSecret: 'the same backupStore credentials',
+  SealedSecret: 'the same backupStore credentials',
+};
 
 function keyOf(m: Manifest): string {
   return `${m.apiVersion} ${m.kind} ${m.metadata.namespace ?? ''}/${m.metadata.name}`;
@@ -50,7 +60,7 @@ export function ownedOncePerCluster(platformSpec: PlatformSpec, env: string, man
         new SpecError(
           displayPath(platformFile),
           `environments.${env}.cluster`,
-          `is the cluster of ${first.env} too, where ${m.kind} ${m.metadata.name} exists once, but ${env} defines it differently; give both environments the same settings for it (e.g. the same certificates), or a cluster of their own`,
+          `is the cluster of ${first.env} too, where ${m.kind} ${m.metadata.name} exists once, but ${env} defines it differently; give both environments the same settings for it (${SETTING_OF[m.kind] ?? 'e.g. the same certificates'}), or a cluster of their own`,
         ),
       );
     }

@@ -12,6 +12,7 @@ import { escapeHatchSection } from '../escape/page';
 import { cacheMode, databaseMode } from '../model/context';
 import { names } from '../model/names';
 import type { Manifest } from '../model/manifest';
+import { runbookSection } from './runbook';
 
 interface Container {
   readonly name: string;
@@ -275,6 +276,7 @@ export function systemPage(s: SynthesizedSystem, specFile: string): string {
     ...table,
     ...volumeTable,
     ...routeTable,
+    ...runbookSection(ctx),
     ...escapeHatchSection(ctx.spec),
     '',
   ].join('\n');

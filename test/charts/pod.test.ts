@@ -1,4 +1,4 @@
-import { podTemplate } from '../../charts/pod';
+import { jobPodTemplate, podTemplate } from '../../charts/pod';
 import { minimalContext } from './context';
 
 const template = podTemplate(minimalContext(), {
@@ -78,5 +78,41 @@ describe('workload pieces podTemplate applies (charts/placement.ts, pod-secrets.
     expect(db.spec?.imagePullSecrets).toBeUndefined();
     expect(template.spec?.initContainers).toBeUndefined();
     expect(template.metadata?.annotations).toBeUndefined();
+  });
+});
+
+describe('a Job of the jobs model goes through podTemplate', () => {
+  const step = (name: string) => ({ name, image: 'rclone/rclone:1.60.1', command: ['/bin/sh', '-c', 'true'], env: [], mounts: [{ name: 'backup', mountPath: '/backup' }] });
+  const job = {
+    kind: 'backup' as const,
+    workload: 'backup-db',
+    name: 'shop-backup-db',
+    uid: 70,
+    gid: 70,
+    steps: [step('backup-db'), step('upload-db')],
+    volumes: [{ name: 'backup', persistentVolumeClaim: { claimName: 'shop-backup-db' } }],
+    colocateWith: 'api',
+  };
+  const pod = jobPodTemplate(minimalContext(), job).spec!;
+
+  test('its steps run in order: all but the last as init containers, each hardened like any container', () => {
+    expect(pod.initContainers!.map((c) => c.name)).toEqual(['backup-db']);
+    expect(pod.containers.map((c) => c.name)).toEqual(['upload-db']);
+    for (const c of [...pod.initContainers!, ...pod.containers]) {
+      expect(c.securityContext).toMatchObject({ runAsUser: 70, runAsGroup: 70, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+      expect(c.imagePullPolicy).toBe('IfNotPresent');
+      expect(c.volumeMounts).toContainEqual({ name: 'scratch-tmp', mountPath: '/tmp' });
+    }
+  });
+
+  test('it never restarts in place, runs on the node of the pod it colocates with, and mounts no token', () => {
+    expect(pod.restartPolicy).toBe('Never');
+    expect(pod.serviceAccountName).toBe('shop-backup-db');
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.[0].labelSelector?.matchLabels?.['app.kubernetes.io/name']).toBe('shop-api');
+  });
+
+  test('only a Job that calls the API (the SQLite restore) gets its token', () => {
+    expect(jobPodTemplate(minimalContext(), job, { apiAccess: true }).spec?.automountServiceAccountToken).toBe(true);
   });
 });

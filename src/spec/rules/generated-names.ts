@@ -2,8 +2,8 @@
  * Names the spec chooses that clash with names synth generates, and names Kubernetes would
  * refuse once composed:
  * - a component named like an object synth adds beside it (the database's `postgres`, the
- *   cache's `redis`, the migration Job's `migrate`, a backup's `backup-<name>`, a maintenance
- *   task): both would become `<system>-<name>` Services, ServiceAccounts and NetworkPolicies;
+ *   cache's `redis`, the migration Job's `migrate`, a backup's `backup-<name>`, the restore
+ *   workload `restore` of a system with a sqlite or postgres backup, a maintenance task): both would become `<system>-<name>` Services, ServiceAccounts and NetworkPolicies;
  * - a volume named like a backup's claim (`backup-<name>`): two PVCs of one name;
  * - pod volume names: a volume called `config-files` (the configFiles mount), `secret-files`
  *   (the secretFiles mount) or like a writable path's emptyDir (`scratch-...`), and writable
@@ -16,6 +16,8 @@ import { scratchVolumeName } from '../../../charts/pod';
 import { SECRET_FILES_VOLUME } from '../../../charts/pod-secrets';
 import { CONFIG_FILES_VOLUME } from '../../../charts/workload';
 import { DEFAULTS } from '../../model/defaults';
+import { isRestorable, RESTORE } from '../../model/jobs';
+import { names } from '../../model/names';
 
 type Add = (path: string, problem: string) => void;
 
@@ -27,7 +29,8 @@ export function checkGeneratedNames(spec: AppSpec, add: Add): void {
   if (spec.database?.engine === 'postgres' && (spec.database.mode ?? 'in-cluster') === 'in-cluster') taken.set('postgres', "the in-cluster PostgreSQL ('database')");
   if (spec.cache !== undefined && (spec.cache.mode ?? 'in-cluster') === 'in-cluster') taken.set('redis', "the in-cluster Redis ('cache')");
   if (spec.migrations !== undefined) taken.set('migrate', "the migration Job ('migrations')");
-  (spec.backups ?? []).forEach((b, i) => taken.set(`backup-${b.name}`, `the backup backups[${i}] (${JSON.stringify(b.name)})`));
+  (spec.backups ?? []).forEach((b, i) => taken.set(names.backupWorkload(b.name), `the backup backups[${i}] (${JSON.stringify(b.name)})`));
+  if ((spec.backups ?? []).some(isRestorable)) taken.set(RESTORE, "the restore workload (ServiceAccount and NetworkPolicy of the restore Job of 'backups')");
   (spec.maintenance ?? []).forEach((t, i) => {
     const other = taken.get(t.name);
     if (other !== undefined) add(`maintenance[${i}].name`, `${JSON.stringify(t.name)} gives the CronJob ${spec.name}-${t.name}, the name of ${other}; rename the task`);
@@ -39,7 +42,7 @@ export function checkGeneratedNames(spec: AppSpec, add: Add): void {
       add(`components.${name}`, `the name ${JSON.stringify(name)} gives ${spec.name}-${name}, the name synth gives ${other}; its Service, ServiceAccount and NetworkPolicy would collide: rename the component`);
     }
   }
-  const backupClaims = new Map<string, number>((spec.backups ?? []).map((b, i) => [`backup-${b.name}`, i]));
+  const backupClaims = new Map<string, number>((spec.backups ?? []).map((b, i) => [names.backupWorkload(b.name), i]));
   for (const volume of Object.keys(spec.storage?.volumes ?? {})) {
     const i = backupClaims.get(volume);
     if (i !== undefined) add(`storage.volumes.${volume}`, `gives the PersistentVolumeClaim ${spec.name}-${volume}, the claim of the backup backups[${i}]; rename the volume`);

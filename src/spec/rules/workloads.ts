@@ -11,8 +11,8 @@ import { names } from '../../model/names';
 
 type Add = (path: string, problem: string) => void;
 
-/** Workload names synth uses itself: migrations and the in-cluster database and cache. */
-const RESERVED_WORKLOADS = ['migrate', 'postgres', 'redis'];
+/** Workload names synth uses itself: migrations, restores and the in-cluster database and cache. */
+const RESERVED_WORKLOADS = ['migrate', 'restore', 'postgres', 'redis'];
 // CronJob names leave 11 characters for the controller's suffix; a Job's pods need 63.
 const CRONJOB_NAME_MAX = 52;
 const JOB_NAME_MAX = 63;
