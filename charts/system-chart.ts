@@ -13,7 +13,6 @@ import { Backups } from './backup';
 import { Config } from './config';
 import { PostgresDatabase, RedisCache } from './database';
 import { DisruptionBudget } from './disruption-budget';
-import { Ingress } from './ingress';
 import { Migrations } from './migrations';
 import { Monitoring } from './monitoring';
 import { Namespace } from './namespace';
@@ -23,6 +22,8 @@ import { Secrets } from './secrets';
 import { Service } from './service';
 import { Storage } from './storage';
 import { Workload } from './workload';
+import { AcmeSolverPolicy } from './acme-solver-policy';
+import { Routing } from './routing';
 
 export interface SystemChartProps {
   readonly ctx: SystemContext;
@@ -53,6 +54,7 @@ export class SystemChart extends Chart {
     if (ctx.spec.migrations !== undefined) new Migrations(this, 'migrations', { ctx, migrations: ctx.spec.migrations });
     new Backups(this, 'backups', { ctx });
     new Monitoring(this, 'monitoring', { ctx });
-    if (ctx.spec.ingress !== undefined) new Ingress(this, 'ingress', { ctx, ingress: ctx.spec.ingress });
+    new Routing(this, 'routing', { ctx });
+    new AcmeSolverPolicy(this, 'acme-solver-policy', { ctx });
   }
 }

@@ -24,6 +24,24 @@ export const names = {
     const slug = path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
     return `${system}-${slug === '' ? 'root' : slug}`.slice(0, 63).replace(/-$/, '');
   },
+  /** Secret holding the certificate of every host of the system (issued by cert-manager). */
+  tlsSecret: (ctx: SystemContext) => `${ctx.system}-tls`,
+  /** ConfigMap of the custom response headers (ingress-nginx custom-headers). */
+  responseHeaders: (ctx: SystemContext) => `${ctx.system}-response-headers`,
+  /** Ingress or HTTPRoute that redirects one host: www.example.com -> <system>-redirect-www-example-com. */
+  redirectRoute: (ctx: SystemContext, host: string) => `${ctx.system}-redirect-${host.replace(/\./g, '-')}`.slice(0, 63).replace(/-$/, ''),
+  /** NetworkPolicy that lets the edge proxy reach cert-manager's HTTP-01 solver pods. */
+  acmeSolverPolicy: (ctx: SystemContext) => `${ctx.system}-acme-http01-solver`,
+  /** HTTPRoute of the system's paths. */
+  httpRoute: (ctx: SystemContext) => ctx.system,
+  /** Gateway listener of a host: a host name is itself a valid section name. */
+  httpsListener: (host: string) => `https-${host}`,
+  /** Gateway listener of plain HTTP, shared by every host. */
+  httpListener: 'http',
+  /** HTTPRoute of the platform Gateway that sends plain HTTP to HTTPS. */
+  httpsRedirectRoute: 'https-redirect',
+  /** Secret of the ACME account key of a ClusterIssuer. */
+  acmeAccountKey: (issuer: string) => `${issuer}-account-key`,
 };
 
 /** Labels every object of the system carries. */

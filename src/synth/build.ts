@@ -79,7 +79,7 @@ export function buildEnvironmentFolders(
   errors: SpecError[],
 ): void {
   const platform = resolvePlatform(platformSpec, env);
-  const platformManifests = synthesize((app) => new PlatformChart(app, `platform-${env}`, { platform }));
+  const platformManifests = synthesize((app) => new PlatformChart(app, `platform-${env}`, { platform, systems: systems.map((s) => s.ctx) }));
   validate(platformManifests, platformFile, errors);
   const props = { platform, systems, platformManifests };
   const apps = synthesize((app) => new AppsChart(app, `apps-${env}`, props));
