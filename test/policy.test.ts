@@ -12,6 +12,7 @@ import { peerSelector } from '../charts/network-policy';
 import { resolvePlatform, SystemContext, systemContext } from '../src/model/context';
 import { allWorkloads, Flow, Peer, systemFlows } from '../src/model/flows';
 import { selectorLabels } from '../src/model/names';
+import { HTTP01_SOLVER_LABELS, HTTP01_SOLVER_PORT, needsHttp01Solver } from '../src/model/routes';
 import { loadSpecs } from '../src/spec/load';
 
 const REPO = join(__dirname, '..');
@@ -479,6 +480,11 @@ function showPeer(p: Peer): string {
   return p.kind === 'workload' ? p.name : p.kind;
 }
 
+/** What a NetworkPolicy of the namespace selects: a workload, or cert-manager's HTTP-01 solver pods. */
+function selfKey(p: Peer): string | undefined {
+  return p.kind === 'workload' ? p.name : p.kind === 'acme-solver' ? 'acme-solver' : undefined;
+}
+
 function showFlow(f: Flow): string {
   return `${showPeer(f.from)} -> ${showPeer(f.to)} ${f.protocol}/${f.port}`;
 }
@@ -486,6 +492,11 @@ function showFlow(f: Flow): string {
 /** Why a flow's reason does not justify it, or undefined when the spec field asks for exactly this flow. */
 function reasonProblem(ctx: SystemContext, f: Flow): string | undefined {
   if (f.to.kind === 'dns') return f.reason === 'name resolution' && f.port === 53 ? undefined : `DNS flow with reason ${f.reason}`;
+  // ingress.tls defaults to true, so the field may be absent from the spec and still ask.
+  if (f.reason === 'ingress.tls') {
+    const asks = needsHttp01Solver(ctx) && f.from.kind === 'ingress-controller' && f.to.kind === 'acme-solver' && f.port === HTTP01_SOLVER_PORT;
+    return asks ? undefined : `ingress.tls does not ask for ${showFlow(f)}`;
+  }
   const value = valueAt(ctx.spec, f.reason);
   if (value === undefined) return `reason ${f.reason} points at no field of the spec`;
   if (/\.connectsTo\[\d+\]$/.test(f.reason)) {
@@ -523,7 +534,7 @@ function checkFlows(ctx: SystemContext, policies: readonly Doc[]): string[] {
   for (const d of policies) {
     if (isDefaultDeny(d.obj)) continue;
     const labels = canonical(d.obj.spec?.podSelector?.matchLabels ?? {});
-    const workload = workloads.find((w) => canonical(selectorLabels(ctx, w)) === labels);
+    const workload = labels === canonical(HTTP01_SOLVER_LABELS) ? 'acme-solver' : workloads.find((w) => canonical(selectorLabels(ctx, w)) === labels);
     if (workload === undefined) {
       problems.push(`${d.file}: selects no workload of the spec`);
       continue;
@@ -543,7 +554,7 @@ function checkFlows(ctx: SystemContext, policies: readonly Doc[]): string[] {
   const matches = (o: Opening, f: Flow): boolean => {
     const self = o.direction === 'ingress' ? f.to : f.from;
     const other = o.direction === 'ingress' ? f.from : f.to;
-    return self.kind === 'workload' && self.name === o.workload && canonical(peerSelector(ctx, other)) === o.peer && f.port === o.port && f.protocol === o.protocol;
+    return selfKey(self) === o.workload && canonical(peerSelector(ctx, other)) === o.peer && f.port === o.port && f.protocol === o.protocol;
   };
   for (const o of openings) {
     const needed = flows.filter((f) => matches(o, f));
@@ -556,9 +567,9 @@ function checkFlows(ctx: SystemContext, policies: readonly Doc[]): string[] {
   for (const f of flows) {
     for (const direction of ['egress', 'ingress'] as const) {
       const self = direction === 'ingress' ? f.to : f.from;
-      if (self.kind !== 'workload') continue;
+      if (selfKey(self) === undefined) continue;
       if (!openings.some((o) => o.direction === direction && matches(o, f))) {
-        problems.push(`${ctx.env}/${ctx.system}: ${showFlow(f)} (needed by ${f.reason}) has no ${direction} rule in ${self.name}'s NetworkPolicy`);
+        problems.push(`${ctx.env}/${ctx.system}: ${showFlow(f)} (needed by ${f.reason}) has no ${direction} rule in ${showPeer(self)}'s NetworkPolicy`);
       }
     }
   }
@@ -876,5 +887,20 @@ describe('the flow check can fail', () => {
     expect(reasonProblem(ctx, { ...flow, port: 8443, reason: 'components.backend.egress[0]' })).toBe('components.backend.egress[0] does not ask for backend -> external TCP/8443');
     expect(reasonProblem(ctx, { ...flow, reason: 'description' })).toBe('reason description is not a field that asks for network access');
     expect(reasonProblem(ctx, { ...flow, reason: 'components.backend.egress[0]' })).toBeUndefined();
+  });
+
+  test('rejects a namespace whose ACME HTTP-01 solver pods the ingress controller cannot reach', () => {
+    const docs = policies().filter((d) => d.obj.metadata.name !== 'magnetiq-acme-http01-solver');
+    expect(checkFlows(ctx, docs)).toEqual(['production/magnetiq: ingress-controller -> acme-solver TCP/8089 (needed by ingress.tls) has no ingress rule in acme-solver\'s NetworkPolicy']);
+  });
+
+  test('rejects a solver rule when the platform solves ACME with DNS-01', () => {
+    const certificates = { ...ctx.platform.certificates!, dns01: { provider: 'cloudflare' as const, apiTokenSecretRef: { name: 'cloudflare', key: 'token' } } };
+    const dns01 = { ...ctx, platform: { ...ctx.platform, certificates } };
+    expect(systemFlows(dns01).filter((f) => f.to.kind === 'acme-solver')).toEqual([]);
+    expect(checkFlows(dns01, policies())).toEqual([expect.stringContaining('networkpolicy-magnetiq-acme-http01-solver.yaml: ingress TCP/8089 with')]);
+    expect(reasonProblem(dns01, { from: { kind: 'ingress-controller' }, to: { kind: 'acme-solver' }, port: 8089, protocol: 'TCP', reason: 'ingress.tls' })).toBe(
+      'ingress.tls does not ask for ingress-controller -> acme-solver TCP/8089',
+    );
   });
 });

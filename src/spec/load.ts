@@ -11,6 +11,8 @@ import type { PlatformSpec } from './platform.generated';
 import { Problem, SpecError, SpecErrors } from './errors';
 import { deepMerge, isPlainObject, overrideSets } from './merge';
 import { checkRules } from './rules';
+import { checkHosts, checkPlatformRouting, checkRoutingSupport, hostClashes } from './routing-rules';
+import { routingOf } from '../model/context';
 import { checkAppSchema, checkPlatformSchema } from './schema-check';
 
 /** Specs larger than this are refused before parsing (a spec is a page, not a data dump). */
@@ -78,7 +80,8 @@ export function readYamlMapping(file: string): Record<string, unknown> {
 
 export function loadPlatform(file: string): PlatformSpec {
   const doc = readYamlMapping(file);
-  const problems = checkPlatformSchema(doc);
+  const schemaProblems = checkPlatformSchema(doc);
+  const problems = schemaProblems.length > 0 ? schemaProblems : checkPlatformRouting(doc as unknown as PlatformSpec);
   if (problems.length > 0) throw new SpecErrors(problems.map((p) => new SpecError(displayPath(file), p.path, p.problem)));
   return doc as unknown as PlatformSpec;
 }
@@ -134,7 +137,10 @@ export function loadSystem(file: string, platform: PlatformSpec): LoadedSystem {
     const where = (p: Problem): Problem =>
       overrideSets(override, p.path) ? { ...p, path: `environments.${env}.${p.path}` } : p;
     const schemaProblems = checkAppSchema(merged).map(where);
-    const problems = schemaProblems.length > 0 ? schemaProblems : checkRules(merged).map(where);
+    const problems =
+      schemaProblems.length > 0
+        ? schemaProblems
+        : [...checkRules(merged), ...checkHosts(merged), ...checkRoutingSupport(merged, routingOf(platform, env))].map(where);
     for (const p of problems) {
       // The same base problem shows up once per environment: report it once.
       if (!errors.some((e) => e.path === p.path && e.problem === p.problem)) report([p]);
@@ -170,6 +176,7 @@ export function loadSpecs(appsDir: string, platformFile: string): LoadedSpecs {
       else owners.set(ns, s.file);
     }
   }
+  for (const c of hostClashes(systems)) errors.push(new SpecError(c.file, 'ingress', c.problem));
   if (errors.length > 0) throw new SpecErrors(errors);
   return { platform, systems };
 }
