@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { App, Testing } from 'cdk8s';
+import { AppsChart } from '../argocd/environment-charts';
 import { acmeSolver } from '../charts/acme-solver';
 import { httpsListeners, PlatformGateway } from '../charts/gateway';
 import { PlatformChart } from '../charts/platform-chart';
@@ -71,6 +72,20 @@ describe('the platform Gateway', () => {
       'the systems of production serve 66 HTTPS hosts but one Gateway holds at most 63 besides its HTTP listener; split them across Gateways',
     );
   });
+});
+
+test('the platform AppProject may deploy to the Gateway namespace and allows exactly the Gateway API kinds emitted', () => {
+  const platformManifests = platformObjects(ctx.platform, [ctx]) as never[];
+  const apps = new AppsChart(Testing.app(), 'apps', { platform: ctx.platform, systems: [{ ctx, manifests: systemObjects(ctx) as never[] }], platformManifests }).toJson();
+  const project = (name: string) => apps.find((o: Json) => o.kind === 'AppProject' && o.metadata.name.endsWith(name))!;
+  const platformProject = project('platform');
+  expect(platformProject.spec.destinations).toContainEqual({ server: 'https://production.k8s.example.com', namespace: 'gateway-system' });
+  const gatewayKinds = (p: Json) => p.spec.namespaceResourceWhitelist.filter((k: Json) => k.group === 'gateway.networking.k8s.io');
+  expect(gatewayKinds(platformProject)).toEqual([
+    { group: 'gateway.networking.k8s.io', kind: 'Gateway' },
+    { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' },
+  ]);
+  expect(gatewayKinds(project('systems'))).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' }]);
 });
 
 describe('a system behind the Gateway', () => {

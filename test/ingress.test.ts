@@ -58,7 +58,7 @@ describe('several hosts (the dev environment of the routing fixture routes with 
 test('rate-limited routes get their own Ingress; only the main one carries the issuer and the www redirect', () => {
   const ctx = contextOf(ROUTING_SHOP, GATEWAY_PLATFORM, 'dev');
   const ingress = ctx.spec.ingress!;
-  const limited = { ...ctx, spec: { ...ctx.spec, ingress: { ...ingress, routes: [{ ...ingress.routes[0], rateLimit: { rps: 5, burst: 10 } }, ...ingress.routes.slice(1)] } } };
+  const limited = { ...ctx, spec: { ...ctx.spec, ingress: { ...ingress, routes: [{ ...ingress.routes[0], rateLimit: { rps: 5, burst: 10 } }, ...ingress.routes.slice(1)] as typeof ingress.routes } } };
   const objects = render(limited).filter((o) => o.kind === 'Ingress');
   expect(objects.map((o) => o.metadata.name)).toEqual(['shop', 'shop-api']);
   const [main, api] = objects;

@@ -28,6 +28,27 @@ function workloadRows(text: string): Map<string, string[]> {
   }));
 }
 
+test('the routes table of a system with several hosts lists every host, then its redirects (Magnetiq full)', () => {
+  const { text } = page(join(REPO, 'apps/magnetiq-full.yaml'), 'production');
+  const table = text.split('## Routes')[1].split('\n## ')[0].trim().split('\n');
+  expect(table).toEqual([
+    '| URL | Match | Service |',
+    '| --- | --- | --- |',
+    '| voltaic.systems/api | Prefix | magnetiq-full-backend:3036 |',
+    '| voltaic.systems/api/v1/auth | Prefix | magnetiq-full-backend:3036 |',
+    '| voltaic.systems/health | Exact | magnetiq-full-backend:3036 |',
+    '| voltaic.systems/ | Prefix | magnetiq-full-frontend:8080 |',
+    '| admin.voltaic.systems/api | Prefix | magnetiq-full-backend:3036 |',
+    '| admin.voltaic.systems/api/v1/auth | Prefix | magnetiq-full-backend:3036 |',
+    '| admin.voltaic.systems/health | Exact | magnetiq-full-backend:3036 |',
+    '| admin.voltaic.systems/ | Prefix | magnetiq-full-frontend:8080 |',
+    '| www.voltaic.systems/* | redirect | permanent redirect to voltaic.systems, path kept |',
+  ]);
+  // Each Ingress shows both hosts, and each path once although both hosts route it.
+  expect(text).toContain('ing_magnetiq_full(["Ingress magnetiq-full<br/>voltaic.systems<br/>admin.voltaic.systems"])');
+  expect(text).toContain('ing_magnetiq_full -->|"/health"| svc_magnetiq_full_backend');
+});
+
 describe('system page (magnetiq in production)', () => {
   const { text, manifests } = page(join(REPO, 'apps/magnetiq.yaml'), 'production');
 

@@ -10,6 +10,7 @@
 import type { SynthesizedSystem } from '../../argocd/environment-charts';
 import { cacheMode, databaseMode } from '../model/context';
 import { names } from '../model/names';
+import { systemRoutes } from '../model/routes';
 import type { Manifest } from './validate';
 
 interface Container {
@@ -160,7 +161,8 @@ export function systemPage(s: SynthesizedSystem, specFile: string): string {
     for (const rule of rules) {
       for (const p of rule.http?.paths ?? []) {
         const svc = p.backend.service.name as string;
-        pathsByService.set(svc, [...(pathsByService.get(svc) ?? []), p.path]);
+        // Several hosts repeat the same paths: show each once.
+        if (!(pathsByService.get(svc) ?? []).includes(p.path)) pathsByService.set(svc, [...(pathsByService.get(svc) ?? []), p.path]);
       }
     }
     for (const [svc, paths] of [...pathsByService].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -245,11 +247,12 @@ export function systemPage(s: SynthesizedSystem, specFile: string): string {
           }),
         ];
 
-  const routes = ingresses.flatMap((ing) =>
-    ((ing as Loose).spec.rules ?? []).flatMap((r: Loose) =>
-      (r.http?.paths ?? []).map((p: Loose) => `| ${[`${r.host ?? '*'}${p.path}`, p.pathType, `${p.backend.service.name}:${p.backend.service.port.number ?? p.backend.service.port.name}`].map(cell).join(' | ')} |`),
-    ),
+  // From the routes model, so the table reads the same whichever implementation routes.
+  const model = systemRoutes(ctx);
+  const routes = (model?.hosts ?? []).flatMap((host) =>
+    model!.paths.map((p) => `| ${[`${host}${p.path}`, p.pathType, `${p.backend.service}:${p.backend.port}`].map(cell).join(' | ')} |`),
   );
+  routes.push(...(model?.redirects ?? []).map((r) => `| ${[`${r.from}/*`, 'redirect', `permanent redirect to ${r.to}, path kept`].map(cell).join(' | ')} |`));
   const routeTable = routes.length === 0 ? [] : ['', '## Routes', '', '| URL | Match | Service |', '| --- | --- | --- |', ...routes];
 
   return [
