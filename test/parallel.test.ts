@@ -9,6 +9,7 @@ import { SpecErrors } from '../src/spec/errors';
 import { loadSpecs, LoadedSpecs } from '../src/spec/load';
 import { buildTree } from '../src/synth/build';
 import { buildTreeAuto, buildTreeParallel, pairCount, prestartWorkers } from '../src/synth/parallel';
+import { uniqueHosts } from './support/unique-hosts';
 
 const ROOT = join(__dirname, '..');
 const PLATFORM = join(ROOT, 'platform.yaml');
@@ -17,12 +18,12 @@ const SEED = readFileSync(join(ROOT, 'apps', 'magnetiq.yaml'), 'utf8');
 let dir: string;
 let specs: LoadedSpecs;
 
-/** Copies of apps/magnetiq.yaml renamed magnetiq-p01, magnetiq-p02, ... */
+/** Copies of apps/magnetiq.yaml renamed magnetiq-p01, magnetiq-p02, ..., each with hosts of its own. */
 function generate(count: number): string {
   const d = mkdtempSync(join(tmpdir(), 'gitops-synth-parallel-'));
   for (let i = 1; i <= count; i++) {
     const name = `magnetiq-p${String(i).padStart(2, '0')}`;
-    writeFileSync(join(d, `${name}.yaml`), SEED.replace(/^name: magnetiq$/m, `name: ${name}`));
+    writeFileSync(join(d, `${name}.yaml`), uniqueHosts(SEED.replace(/^name: magnetiq$/m, `name: ${name}`), name));
   }
   return d;
 }
