@@ -169,6 +169,22 @@ export function systemPage(s: SynthesizedSystem, specFile: string): string {
       edges.push(`  ${nodeId('ing', ing.metadata.name)} -->|${label(paths.join(' '))}| ${nodeId('svc', svc)}`);
     }
   }
+  // Gateway API: each HTTPRoute with its hostnames, and its paths per backend Service.
+  for (const route of ofKind('HTTPRoute')) {
+    const spec = (route as Loose).spec;
+    const id = nodeId('httproute', route.metadata.name);
+    lines.push(`    ${id}([${label(`HTTPRoute ${route.metadata.name}`, ...(spec.hostnames ?? []))}])`);
+    const pathsByService = new Map<string, string[]>();
+    for (const rule of spec.rules ?? []) {
+      for (const ref of rule.backendRefs ?? []) {
+        const paths = (rule.matches ?? []).map((m: Loose) => m.path?.value ?? '/');
+        pathsByService.set(ref.name, [...(pathsByService.get(ref.name) ?? []), ...paths]);
+      }
+    }
+    for (const [svc, paths] of [...pathsByService].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      edges.push(`  ${id} -->|${label(paths.join(' '))}| ${nodeId('svc', svc)}`);
+    }
+  }
   for (const svc of services) {
     const ports: Loose[] = (svc as Loose).spec.ports ?? [];
     lines.push(`    ${nodeId('svc', svc.metadata.name)}(${label(`Service ${svc.metadata.name}`, ports.map((p) => `:${p.port}`).join(' '))})`);
