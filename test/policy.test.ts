@@ -13,6 +13,9 @@ import { resolvePlatform, SystemContext, systemContext } from '../src/model/cont
 import { allWorkloads, Flow, Peer, systemFlows } from '../src/model/flows';
 import { selectorLabels } from '../src/model/names';
 import { HTTP01_SOLVER_LABELS, HTTP01_SOLVER_PORT, needsHttp01Solver } from '../src/model/routes';
+import { App } from 'cdk8s';
+import { SystemChart } from '../charts/system-chart';
+import { contextOf, GATEWAY_PLATFORM, ROUTING_SHOP } from './support/routing-context';
 import { loadSpecs } from '../src/spec/load';
 
 const REPO = join(__dirname, '..');
@@ -892,6 +895,22 @@ describe('the flow check can fail', () => {
   test('rejects a namespace whose ACME HTTP-01 solver pods the ingress controller cannot reach', () => {
     const docs = policies().filter((d) => d.obj.metadata.name !== 'magnetiq-acme-http01-solver');
     expect(checkFlows(ctx, docs)).toEqual(['production/magnetiq: ingress-controller -> acme-solver TCP/8089 (needed by ingress.tls) has no ingress rule in acme-solver\'s NetworkPolicy']);
+  });
+
+  test('the policies of a system behind the Gateway allow exactly its flows, with the Gateway pods as the edge', () => {
+    const gw = contextOf(ROUTING_SHOP, GATEWAY_PLATFORM, 'production');
+    const docs: Doc[] = (new SystemChart(new App({ outdir: '/nonexistent' }), 'shop', { ctx: gw }).toJson() as K8sObject[])
+      .filter((o) => o.kind === 'NetworkPolicy')
+      .map((o) => ({ file: `production/shop/networkpolicy-${o.metadata.name}.yaml`, obj: o }));
+    expect(docs.map((d) => d.obj.metadata.name).sort()).toEqual(['default-deny', 'shop-api', 'shop-web']);
+    expect(checkFlows(gw, docs)).toEqual([]);
+    // The same policies judged as if ingress-nginx were the edge: every Gateway rule is unneeded.
+    const nginx = { ...gw, platform: { ...gw.platform, routing: 'ingress-nginx' as const, gateway: undefined } };
+    const gatewayPeer = '{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"gateway-system"}},"podSelector":{"matchLabels":{"gateway.envoyproxy.io/owning-gateway-name":"platform"}}}';
+    expect(checkFlows(nginx, docs).filter((p) => p.includes('gateway-system'))).toEqual([
+      `production/shop/networkpolicy-shop-api.yaml: ingress TCP/8080 with ${gatewayPeer} is open but no spec field asks for it`,
+      `production/shop/networkpolicy-shop-web.yaml: ingress TCP/8081 with ${gatewayPeer} is open but no spec field asks for it`,
+    ]);
   });
 
   test('rejects a solver rule when the platform solves ACME with DNS-01', () => {
