@@ -19,7 +19,9 @@ import { SYNC_OPTIONS, SYNC_WAVE } from './meta';
 export const MAX_LISTENERS = 64;
 
 export interface PlatformGatewayProps {
+  /** The environment's platform settings (its certificate issuer annotates the Gateway). */
   readonly platform: ResolvedPlatform;
+  /** Name, namespace, class and pod labels of the Gateway, from platform.yaml. */
   readonly gateway: ResolvedGateway;
   /** Every system of the environment; their hosts become listeners. */
   readonly systems: readonly SystemContext[];
