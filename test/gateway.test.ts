@@ -10,6 +10,7 @@ import { httpsListeners, PlatformGateway } from '../charts/gateway';
 import { PlatformChart } from '../charts/platform-chart';
 import { SystemChart } from '../charts/system-chart';
 import type { ResolvedPlatform, SystemContext } from '../src/model/context';
+import { Manifest, schemaProblems } from '../src/synth/validate';
 import { contextOf, GATEWAY_PLATFORM, ROUTING_SHOP } from './support/routing-context';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -144,6 +145,17 @@ describe('DNS-01', () => {
     const keys = { accessKeyIDSecretRef: { name: 'route53', key: 'id' }, secretAccessKeySecretRef: { name: 'route53', key: 'secret' } };
     expect(acmeSolver(withDns01({ provider: 'route53', region: 'eu-central-1', ...keys }))).toEqual({ dns01: { route53: { region: 'eu-central-1', ...keys } } });
     expect(acmeSolver(withDns01({ provider: 'route53', region: 'eu-central-1', hostedZoneID: 'Z123' }))).toEqual({ dns01: { route53: { region: 'eu-central-1', hostedZoneID: 'Z123' } } });
+  });
+
+  test("gives ClusterIssuers that match cert-manager's schema, like the HTTP-01 ones", () => {
+    const issuers = [
+      withDns01({ provider: 'cloudflare', apiTokenSecretRef: { name: 'cloudflare-api', key: 'token' } }),
+      withDns01({ provider: 'route53', region: 'eu-central-1', accessKeyIDSecretRef: { name: 'r53', key: 'id' }, secretAccessKeySecretRef: { name: 'r53', key: 'secret' } }),
+      ctx.platform,
+      contextOf(ROUTING_SHOP, GATEWAY_PLATFORM, 'dev').platform,
+    ].map((p) => platformObjects(p, [ctx]).find((o) => o.kind === 'ClusterIssuer')!);
+    expect(issuers.map((i) => Object.keys(i.spec.acme.solvers[0]))).toEqual([['dns01'], ['dns01'], ['http01'], ['http01']]);
+    expect(issuers.flatMap((i) => schemaProblems(i as Manifest))).toEqual([]);
   });
 
   test('replaces HTTP-01 whatever the routing', () => {
