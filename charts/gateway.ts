@@ -15,7 +15,7 @@ import { names } from '../src/model/names';
 import { systemRoutes } from '../src/model/routes';
 import { SYNC_OPTIONS, SYNC_WAVE } from './meta';
 
-/** Gateway API v1 allows at most 64 listeners on one Gateway. */
+/** Gateway API v1 allows at most 64 listeners on one Gateway (loadSpecs refuses more hosts first). */
 export const MAX_LISTENERS = 64;
 
 export interface PlatformGatewayProps {

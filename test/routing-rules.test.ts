@@ -1,7 +1,7 @@
 /** The routing rules on their own: hosts and redirects, implementation support, platform settings. */
 import type { AppSpec } from '../src/spec/app-spec.generated';
 import type { PlatformSpec } from '../src/spec/platform.generated';
-import { checkHosts, checkPlatformRouting, checkRoutingSupport, hostClashes } from '../src/spec/routing-rules';
+import { checkHosts, checkPlatformRouting, checkRoutingSupport, gatewayOverflows, hostClashes } from '../src/spec/routing-rules';
 
 const route = { path: '/', component: 'web' };
 
@@ -114,5 +114,22 @@ describe('platform routing and certificates', () => {
   test('rejects Route 53 without a region', () => {
     const p = platform({ certificates: { issuer: 'le', acmeServer: 'https://acme.example.com', email: 'ops@example.com', dns01: { provider: 'route53' } } });
     expect(checkPlatformRouting(p)).toEqual([{ path: 'certificates.dns01.region', problem: 'is required for provider route53: the AWS region such as eu-central-1' }]);
+  });
+});
+
+describe('the capacity of the platform Gateway', () => {
+  const system = (hosts: number, tls?: boolean) => ({
+    environments: new Map([['dev', spec({ tls, hosts: Array.from({ length: hosts }, (_, i) => `h${i}.example.com`) as [string, ...string[]] })]]),
+  });
+
+  test('counts one HTTPS listener per host with TLS, only where the environment routes with gateway-api', () => {
+    const many = [system(15), system(15), system(15), system(15)];
+    expect(gatewayOverflows(platform({ routing: 'gateway-api', gateway: { className: 'eg' } }), many)).toEqual([{ env: 'dev', hosts: 64 }]);
+    expect(gatewayOverflows(platform({}), many)).toEqual([]);
+  });
+
+  test('does not count systems without TLS, which share the HTTP listener', () => {
+    const many = [system(15), system(15), system(15), system(15, false)];
+    expect(gatewayOverflows(platform({ routing: 'gateway-api', gateway: { className: 'eg' } }), many)).toEqual([]);
   });
 });

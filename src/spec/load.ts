@@ -11,7 +11,7 @@ import type { PlatformSpec } from './platform.generated';
 import { Problem, SpecError, SpecErrors } from './errors';
 import { deepMerge, isPlainObject, overrideSets } from './merge';
 import { checkRules } from './rules';
-import { checkHosts, checkPlatformRouting, checkRoutingSupport, hostClashes } from './routing-rules';
+import { checkHosts, checkPlatformRouting, checkRoutingSupport, GATEWAY_MAX_HTTPS_LISTENERS, gatewayOverflows, hostClashes } from './routing-rules';
 import { routingOf } from '../model/context';
 import { checkAppSchema, checkPlatformSchema } from './schema-check';
 
@@ -177,6 +177,9 @@ export function loadSpecs(appsDir: string, platformFile: string): LoadedSpecs {
     }
   }
   for (const c of hostClashes(systems)) errors.push(new SpecError(c.file, 'ingress', c.problem));
+  for (const o of gatewayOverflows(platform, systems)) {
+    errors.push(new SpecError(displayPath(platformFile), 'gateway', `the systems of ${o.env} serve ${o.hosts} hosts with TLS but one Gateway holds at most ${GATEWAY_MAX_HTTPS_LISTENERS} HTTPS listeners; use fewer hosts, or keep ${o.env} on routing: ingress-nginx`));
+  }
   if (errors.length > 0) throw new SpecErrors(errors);
   return { platform, systems };
 }

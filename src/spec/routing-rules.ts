@@ -15,6 +15,8 @@ import type { RoutingImplementation } from '../model/routes';
 /** HTTPRoute v1 holds at most 16 hostnames and 16 rules (one rule per route here). */
 export const HTTPROUTE_MAX_HOSTNAMES = 16;
 export const HTTPROUTE_MAX_RULES = 16;
+/** A Gateway holds at most 64 listeners; one is the shared HTTP listener. */
+export const GATEWAY_MAX_HTTPS_LISTENERS = 63;
 
 /** Problems of the hosts and redirects of a spec, whatever the platform routes with. */
 export function checkHosts(spec: AppSpec): Problem[] {
@@ -150,4 +152,23 @@ export function hostClashes(systems: ReadonlyArray<{ file: string; environments:
     }
   }
   return clashes;
+}
+
+/**
+ * Environments routed by Gateway API whose systems need more HTTPS listeners (one per host with
+ * TLS) than the platform Gateway holds: `{ env, hosts }`.
+ */
+export function gatewayOverflows(platform: PlatformSpec, systems: ReadonlyArray<{ environments: ReadonlyMap<string, AppSpec> }>): Array<{ env: string; hosts: number }> {
+  const out: Array<{ env: string; hosts: number }> = [];
+  for (const [env, e] of Object.entries(platform.environments)) {
+    if ((e.routing ?? platform.routing) !== 'gateway-api') continue;
+    let hosts = 0;
+    for (const s of systems) {
+      const ingress = s.environments.get(env)?.ingress;
+      if (ingress === undefined || ingress.tls === false) continue;
+      hosts += 1 + (ingress.hosts ?? []).length + (ingress.redirects ?? []).length;
+    }
+    if (hosts > GATEWAY_MAX_HTTPS_LISTENERS) out.push({ env, hosts });
+  }
+  return out;
 }
