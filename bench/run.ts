@@ -61,7 +61,7 @@ interface Run {
 }
 
 /** A status line while a measurement runs, on a terminal only (quiet in CI and in logs). */
-const progress = createProgress();
+const progress = createProgress(process.stderr, process.env);
 
 function log(s: string): void {
   progress.done();

@@ -13,7 +13,7 @@ import { GATEWAY_API_GROUP, Gateway, GatewayListener, HTTPRoute } from '../impor
 import type { ResolvedGateway, ResolvedPlatform, SystemContext } from '../src/model/context';
 import { names } from '../src/model/names';
 import { systemRoutes } from '../src/model/routes';
-import { SYNC_OPTIONS, SYNC_WAVE } from './meta';
+import { APP_WAVE, SKIP_DRY_RUN_ON_MISSING_RESOURCE, SYNC_WAVE } from './meta';
 
 /** Gateway API v1 allows at most 64 listeners on one Gateway (loadSpecs refuses more hosts first). */
 export const MAX_LISTENERS = 64;
@@ -57,7 +57,7 @@ export class PlatformGateway extends Construct {
     if (https.length + 1 > MAX_LISTENERS) {
       throw new Error(`the systems of ${p.env} serve ${https.length} HTTPS hosts but one Gateway holds at most ${MAX_LISTENERS - 1} besides its HTTP listener; split them across Gateways`);
     }
-    const annotations: Record<string, string> = { [SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true', [SYNC_WAVE]: '-1' };
+    const annotations: Record<string, string> = { ...SKIP_DRY_RUN_ON_MISSING_RESOURCE, [SYNC_WAVE]: String(APP_WAVE.gateway) };
     if (p.certificates !== undefined) annotations['cert-manager.io/cluster-issuer'] = p.certificates.issuer;
     new Gateway(this, 'gateway', {
       metadata: { name: g.name, namespace: g.namespace, labels: props.labels, annotations },
@@ -73,7 +73,7 @@ export class PlatformGateway extends Construct {
     // Plain HTTP goes to HTTPS; more specific routes (a system without TLS, cert-manager's
     // HTTP-01 challenge route) win over this catch-all by Gateway API's precedence rules.
     new HTTPRoute(this, 'https-redirect', {
-      metadata: { name: names.httpsRedirectRoute, namespace: g.namespace, labels: props.labels, annotations: { [SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' } },
+      metadata: { name: names.httpsRedirectRoute, namespace: g.namespace, labels: props.labels, annotations: SKIP_DRY_RUN_ON_MISSING_RESOURCE },
       spec: {
         parentRefs: [{ group: GATEWAY_API_GROUP, kind: 'Gateway', name: g.name, namespace: g.namespace, sectionName: names.httpListener }],
         rules: [{ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }],

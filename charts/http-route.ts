@@ -4,7 +4,7 @@
  * (charts/gateway.ts), and one HTTPRoute per redirected host. Edge settings map to standard
  * fields: timeouts to `timeouts.request`, security headers and HSTS to a ResponseHeaderModifier
  * filter, redirects to RequestRedirect. The settings with no standard field (body size, rate
- * limits) never get here: src/spec/routing-rules.ts refuses them by name.
+ * limits) never get here: src/spec/rules/routing.ts refuses them by name.
  * @see https://gateway-api.sigs.k8s.io/reference/spec/#httproute
  */
 import { Construct } from 'constructs';
@@ -12,7 +12,7 @@ import { GATEWAY_API_GROUP, HTTPRoute, HttpRouteFilter, ParentReference } from '
 import type { SystemContext } from '../src/model/context';
 import { names } from '../src/model/names';
 import type { SystemRoutes } from '../src/model/routes';
-import { objectMeta, SYNC_OPTIONS, WAVE } from './meta';
+import { objectMeta, SKIP_DRY_RUN_ON_MISSING_RESOURCE, WAVE } from './meta';
 
 export interface HttpRoutesProps {
   /** The system and environment (its platform names the Gateway). */
@@ -45,7 +45,7 @@ export class HttpRoutes extends Construct {
     const { ctx, routes } = props;
     const tls = routes.tls !== undefined;
     // The HTTPRoute CRDs ship with the Gateway implementation, possibly in the same sync.
-    const annotations = { [SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' };
+    const annotations = SKIP_DRY_RUN_ON_MISSING_RESOURCE;
     const headers = Object.entries(routes.limits.responseHeaders).map(([name, value]) => ({ name, value }));
     const filters: HttpRouteFilter[] = headers.length > 0 ? [{ type: 'ResponseHeaderModifier', responseHeaderModifier: { set: headers } }] : [];
     // Listeners per host on one shared HTTP listener would repeat the same parent: list it once.

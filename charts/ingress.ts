@@ -22,9 +22,9 @@ export interface IngressProps {
   readonly routes: SystemRoutes;
 }
 
-/** Object name of the Ingress serving a path: the system name, or a name from the path. */
+/** Object name of the Ingress serving a path: the system's, or a name from the path. */
 export function ingressName(ctx: SystemContext, path: RoutePath): string {
-  return path.rateLimit === undefined ? ctx.system : names.ingressForPath(ctx.system, path.path);
+  return path.rateLimit === undefined ? names.ingress(ctx) : names.ingressForPath(ctx.system, path.path);
 }
 
 function rateLimitAnnotations(limit: RateLimit | undefined): Record<string, string> {
@@ -71,7 +71,7 @@ export class Ingress extends Construct {
     const ordered = [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
     // cert-manager makes one Certificate per annotated Ingress and secret: annotate only one.
     // The www redirect goes on the same one, whose TLS section lists the www host too.
-    const mainIngress = groups.has(ctx.system) ? ctx.system : ordered[0][0];
+    const mainIngress = groups.has(names.ingress(ctx)) ? names.ingress(ctx) : ordered[0][0];
     for (const [name, paths] of ordered) {
       const limit = paths[0].rateLimit ?? limits.rateLimit;
       const annotations: Record<string, string> = { ...common, ...rateLimitAnnotations(limit) };

@@ -10,11 +10,10 @@ import { Construct } from 'constructs';
 import { ClusterIssuer } from '../imports/cert-manager';
 import { RecurringJob } from '../imports/longhorn';
 import type { ResolvedPlatform, SystemContext } from '../src/model/context';
-import { MANAGED_BY } from '../src/model/names';
-import { names } from '../src/model/names';
+import { MANAGED_BY, names } from '../src/model/names';
 import { acmeSolver } from './acme-solver';
 import { PlatformGateway } from './gateway';
-import { SYNC_OPTIONS, SYNC_WAVE } from './meta';
+import { APP_WAVE, KEEP, SKIP_DRY_RUN_ON_MISSING_RESOURCE, SYNC_WAVE } from './meta';
 
 export const LONGHORN_NAMESPACE = 'longhorn-system';
 
@@ -36,7 +35,7 @@ export class PlatformChart extends Chart {
     const labels = { 'app.kubernetes.io/part-of': 'platform', 'app.kubernetes.io/managed-by': MANAGED_BY, environment: p.env };
     // Deleting a StorageClass does not touch volumes, but pruning it by mistake breaks new
     // claims of every system: keep it out of pruning and deletion.
-    const keep = { [SYNC_OPTIONS]: 'Prune=false,Delete=false', [SYNC_WAVE]: '-1' };
+    const keep = { ...KEEP, [SYNC_WAVE]: String(APP_WAVE.storageClass) };
     const parameters: Record<string, string> = {
       numberOfReplicas: String(p.storageReplicas),
       staleReplicaTimeout: String(p.staleReplicaTimeoutMinutes),
@@ -56,7 +55,7 @@ export class PlatformChart extends Chart {
         name: p.backupGroup,
         namespace: LONGHORN_NAMESPACE,
         labels,
-        annotations: { [SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' },
+        annotations: SKIP_DRY_RUN_ON_MISSING_RESOURCE,
       },
       spec: {
         name: p.backupGroup,
@@ -70,7 +69,7 @@ export class PlatformChart extends Chart {
     });
     if (p.certificates !== undefined) {
       new ClusterIssuer(this, 'cluster-issuer', {
-        metadata: { name: p.certificates.issuer, labels, annotations: { [SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' } },
+        metadata: { name: p.certificates.issuer, labels, annotations: SKIP_DRY_RUN_ON_MISSING_RESOURCE },
         spec: {
           acme: {
             server: p.certificates.acmeServer,

@@ -10,7 +10,9 @@ import { httpsListeners, PlatformGateway } from '../charts/gateway';
 import { PlatformChart } from '../charts/platform-chart';
 import { SystemChart } from '../charts/system-chart';
 import type { ResolvedPlatform, SystemContext } from '../src/model/context';
-import { Manifest, schemaProblems } from '../src/synth/validate';
+import type { Manifest } from '../src/model/manifest';
+import { summarize } from '../src/model/summary';
+import { schemaProblems } from '../src/synth/validate';
 import { contextOf, GATEWAY_PLATFORM, ROUTING_SHOP } from './support/routing-context';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -77,7 +79,7 @@ describe('the platform Gateway', () => {
 
 test('the platform AppProject may deploy to the Gateway namespace and allows exactly the Gateway API kinds emitted', () => {
   const platformManifests = platformObjects(ctx.platform, [ctx]) as never[];
-  const apps = new AppsChart(Testing.app(), 'apps', { platform: ctx.platform, systems: [{ ctx, manifests: systemObjects(ctx) as never[] }], platformManifests }).toJson();
+  const apps = new AppsChart(Testing.app(), 'apps', { platform: ctx.platform, systems: [summarize({ ctx, manifests: systemObjects(ctx) as never[] })], platformManifests }).toJson();
   const project = (name: string) => apps.find((o: Json) => o.kind === 'AppProject' && o.metadata.name.endsWith(name))!;
   const platformProject = project('platform');
   expect(platformProject.spec.destinations).toContainEqual({ server: 'https://production.k8s.example.com', namespace: 'gateway-system' });

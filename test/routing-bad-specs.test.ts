@@ -7,7 +7,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { createProgress } from '../src/cli/progress';
 import { runSynth } from '../src/cli/synth-command';
+import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT } from '../src/synth/output-folder';
 import { snapshotDir } from './support/snapshot-dir';
 
 const REPO = resolve(__dirname, '..');
@@ -39,7 +41,7 @@ const CASES: readonly Case[] = [
   },
   { name: 'gateway-route-rate-limit', path: 'ingress.routes[0].rateLimit', problem: 'is set but routing gateway-api (platform.yaml) has no standard rate limit (HTTPRoute v1 has no rate-limit filter or policy); remove it' },
   { name: 'gateway-rate-limit-in-override', path: 'environments.production.ingress.rateLimit', problem: 'is set but routing gateway-api (platform.yaml) has no standard rate limit' },
-  { name: 'host-served-by-two-systems', path: 'ingress', problem: 'host admin.shop.example.com in dev is already served by' },
+  { name: 'host-served-by-two-systems', path: 'ingress.hosts[0]', problem: 'serves admin.shop.example.com in dev, which' },
   { name: 'platform-gateway-missing', file: 'platform.yaml', path: 'gateway', problem: "is required: staging, production route with gateway-api; add gateway.className" },
   { name: 'platform-dns01-without-token', file: 'platform.yaml', path: 'certificates.dns01.apiTokenSecretRef', problem: "is required for provider cloudflare: name the Secret (in cert-manager's namespace) and key" },
   { name: 'platform-dns01-half-keys', file: 'platform.yaml', path: 'certificates.dns01', problem: 'sets only one of accessKeyIDSecretRef and secretAccessKeySecretRef; set both, or neither' },
@@ -62,11 +64,13 @@ describe('rejects a routing mistake with exit 1, the file, the field path and th
     const out = join(parent, 'out');
     mkdirSync(out);
     writeFileSync(join(out, 'sentinel.yaml'), 'kept: true\n');
+    // A folder synth wrote before (its marker), so only the spec's refusal keeps it from writing.
+    writeFileSync(join(out, OUTPUT_MARKER), OUTPUT_MARKER_TEXT);
     try {
       const before = snapshotDir(out);
       let stdout = '';
       let stderr = '';
-      const code = runSynth({ check: false, apps: join(dir, 'apps'), out, platform, quiet: false }, (s) => (stdout += s), (s) => (stderr += s));
+      const code = runSynth({ check: false, apps: join(dir, 'apps'), out, platform, quiet: false, build: {} }, (s) => (stdout += s), (s) => (stderr += s), createProgress(process.stderr, { CI: 'true' }));
       expect(code).toBe(1);
       const file = shown(join(dir, c.file ?? 'apps/shop.yaml'));
       const lines = stderr.split('\n').filter((l) => l.startsWith(`${file}: ${c.path}: `));

@@ -1,7 +1,9 @@
 /** The routing rules on their own: hosts and redirects, implementation support, platform settings. */
 import type { AppSpec } from '../src/spec/app-spec.generated';
 import type { PlatformSpec } from '../src/spec/platform.generated';
-import { checkHosts, checkPlatformRouting, checkRoutingSupport, gatewayOverflows, hostClashes } from '../src/spec/routing-rules';
+import type { LoadedSystem } from '../src/spec/load';
+import { checkAcrossSystems } from '../src/spec/rules/cross-system';
+import { checkHosts, checkPlatformRouting, checkRoutingSupport, gatewayOverflows } from '../src/spec/rules/routing';
 
 const route = { path: '/', component: 'web' };
 
@@ -57,11 +59,20 @@ describe('hosts and redirects', () => {
     ]);
   });
 
-  test('rejects one host claimed by two systems in one environment, but not in different environments', () => {
-    const a = { file: 'apps/a.yaml', environments: new Map([['dev', spec({})]]) };
-    const b = { file: 'apps/b.yaml', environments: new Map([['dev', spec({ host: 'b.example.com', hosts: ['shop.example.com'] })]]) };
-    const c = { file: 'apps/c.yaml', environments: new Map([['production', spec({})]]) };
-    expect(hostClashes([a, b, c])).toEqual([{ file: 'apps/b.yaml', problem: 'host shop.example.com in dev is already served by apps/a.yaml; each host belongs to one system' }]);
+  test('rejects one host claimed by two systems on one cluster, but not on different clusters', () => {
+    const system = (file: string, name: string, env: string, ingress: Partial<NonNullable<AppSpec['ingress']>>): LoadedSystem => {
+      const s = { ...spec(ingress), name };
+      return { file, base: s, environments: new Map([[env, s]]) };
+    };
+    const a = system('apps/a.yaml', 'a', 'dev', {});
+    const b = system('apps/b.yaml', 'b', 'dev', { host: 'b.example.com', hosts: ['shop.example.com'] });
+    const c = system('apps/c.yaml', 'c', 'production', {});
+    const d = system('apps/d.yaml', 'd', 'staging', { host: 'd.example.com', redirects: [{ from: 'shop.example.com', to: 'd.example.com' }] });
+    const p = platform({ environments: { dev: { cluster: 'https://k' }, staging: { cluster: 'https://k' }, production: { cluster: 'https://p' } } });
+    expect(checkAcrossSystems([a, b, c, d], p).map((e) => `${e.file}: ${e.path}: ${e.problem.split(';')[0]}`)).toEqual([
+      'apps/b.yaml: ingress.hosts[0]: serves shop.example.com in dev, which apps/a.yaml serves too in dev',
+      'apps/d.yaml: ingress.redirects[0].from: serves shop.example.com in staging, which apps/a.yaml serves too in dev on the same cluster',
+    ]);
   });
 });
 

@@ -2,12 +2,18 @@
  * `npm run synth [-- --check] [--apps DIR] [--out DIR] [--platform FILE]`
  * Exit codes: 0 success; 1 invalid spec or policy violation (nothing written); 2 usage error.
  */
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SpecErrors } from '../spec/errors';
-import { parseCommandArgs } from './command';
-import { createProgress, Progress } from './progress';
+import { buildSettingsFromEnv, parseCommandArgs, UsageError } from './command';
+import { guardInputDir, guardOutputDir } from './output-guard';
+import type { Environment } from './progress';
+import type { Progress } from './progress';
 import { loadSpecs } from '../spec/load';
-import { BuildStats, buildAutoInto, pairCount, prestartWorkers } from '../synth/parallel';
+import { buildInto } from '../synth/build';
+import { OutputLockError } from '../synth/output-folder';
+import type { BuildStats } from '../synth/pair-builder';
+import { BuildSettings, pairBuilderFor, pairCount, prestartWorkers } from '../synth/parallel';
 import { CheckSink, isEmptyDiff, StagedWriter, TreeDiff } from '../synth/write';
 
 export const USAGE = `Usage: npm run synth -- [--check] [--apps DIR] [--out DIR] [--platform FILE] [--quiet]
@@ -25,9 +31,11 @@ export interface SynthOptions {
   readonly out: string;
   readonly platform: string;
   readonly quiet: boolean;
+  /** Worker threads and who builds (GITOPS_SYNTH_WORKERS, GITOPS_SYNTH_MAIN_BUILDS). */
+  readonly build: BuildSettings;
 }
 
-export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): SynthOptions {
+export function parseSynthArgs(argv: readonly string[], env: Environment): SynthOptions {
   const { values } = parseCommandArgs(
     argv,
     {
@@ -45,6 +53,7 @@ export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     apps: values.apps ?? 'apps',
     out: values.out ?? env.CDK8S_OUTDIR ?? 'dist',
     platform: values.platform ?? 'platform.yaml',
+    build: buildSettingsFromEnv(env),
   };
 }
 
@@ -69,21 +78,44 @@ function threads(stats: BuildStats | undefined): string {
   return `; ${stats.pairsOnMainThread + stats.pairsOnWorkers} system-environments built, ${stats.pairsOnMainThread} on the main thread and ${stats.pairsOnWorkers} on ${workers}`;
 }
 
-export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: string) => void, progress: Progress = createProgress()): number {
-  const started = Date.now();
+/**
+ * Where synth may read and write, checked before anything is read: the specs folder exists,
+ * and the output folder is one synth may replace (src/cli/output-guard.ts). Throws UsageError.
+ */
+export function checkSynthPaths(opts: SynthOptions): string {
+  if (opts.platform.trim() === '') throw new UsageError('--platform is empty (an unset shell variable?); name the platform file, e.g. --platform platform.yaml');
+  guardInputDir(opts.apps, '--apps', { mustExist: true });
+  if (!opts.check) {
+    return guardOutputDir(opts.out, {
+      protect: [
+        { path: opts.apps, what: 'the specs folder (--apps)' },
+        { path: opts.platform, what: 'the platform file (--platform)' },
+      ],
+    });
+  }
+  if (opts.out.trim() === '') throw new UsageError('--out is empty (an unset shell variable?); name the folder to compare, e.g. --out dist');
   const outDir = resolve(opts.out);
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UsageError(`--out ${opts.out}: is a file, not a folder; name the folder synth writes, such as dist`);
+  return outDir;
+}
+
+export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: string) => void, progress: Progress): number {
+  const started = Date.now();
+  const outDir = checkSynthPaths(opts);
   // Files stream to disk (or are compared with it) as they are built: memory stays flat.
   let sink: StagedWriter | CheckSink | undefined;
   let stats: BuildStats | undefined;
   // Worker threads (many specs only) load their modules while the specs are read.
-  const workers = prestartWorkers(resolve(opts.apps));
+  const workers = prestartWorkers(resolve(opts.apps), opts.build);
   try {
     progress.update(`reading specs from ${opts.apps}/`);
     const specs = loadSpecs(resolve(opts.apps), resolve(opts.platform));
-    sink = opts.check ? new CheckSink(outDir) : new StagedWriter(outDir);
+    sink = opts.check
+      ? new CheckSink(outDir)
+      : new StagedWriter(outDir, { onLockWait: (pid) => err(`waiting for another synth (pid ${pid}) to finish writing ${opts.out}\n`) });
     const target = sink;
     const pairs = pairCount(specs);
-    stats = buildAutoInto(specs, opts.platform, {
+    stats = buildInto(specs, opts.platform, {
       get size() {
         return target.size;
       },
@@ -92,9 +124,13 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
         target.set(path, content);
         if (target.size % PROGRESS_EVERY === 0) progress.update(`synthesizing ${pairs} system-environments: ${target.size} files`);
       },
-    }, workers);
+    }, pairBuilderFor(specs, opts.build, workers));
   } catch (e) {
     if (sink instanceof StagedWriter) sink.abort();
+    if (e instanceof OutputLockError) {
+      err(`error: ${e.message}\n`);
+      return 1;
+    }
     if (e instanceof SpecErrors) {
       err(`${e.message}\n\nsynth failed with ${e.errors.length} error${e.errors.length === 1 ? '' : 's'}; nothing was written.\n`);
       return 1;
@@ -118,7 +154,14 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
     err(`${opts.out} is stale: ${lines.length} file${lines.length === 1 ? '' : 's'} differ from what synth produces:\n${lines.join('\n')}\nRun npm run synth and commit the result.\n`);
     return 1;
   }
-  const diff = sink.commit();
+  let diff: TreeDiff;
+  try {
+    diff = sink.commit();
+  } catch (e) {
+    if (!(e instanceof OutputLockError)) throw e;
+    err(`error: ${e.message}\n`);
+    return 1;
+  }
   for (const w of orphanedVolumeWarnings(diff)) err(`${w}\n`);
   if (!opts.quiet) {
     out(

@@ -6,6 +6,7 @@ import type { AppSpec, Component } from '../spec/app-spec.generated';
 import type { Certificates, PlatformSpec } from '../spec/platform.generated';
 import type { RoutingImplementation } from './routes';
 import { DEFAULTS, PLATFORM_DEFAULTS } from './defaults';
+import { names } from './names';
 
 /** Platform settings of one environment, every default applied. */
 export interface ResolvedPlatform {
@@ -110,7 +111,7 @@ export function systemContext(spec: AppSpec, platform: ResolvedPlatform): System
   return {
     system: spec.name,
     env: platform.env,
-    namespace: spec.namespace ?? `${spec.name}-${platform.env}`,
+    namespace: names.namespace(spec.name, platform.env, spec.namespace),
     spec,
     platform,
   };
@@ -120,6 +121,11 @@ export function systemContext(spec: AppSpec, platform: ResolvedPlatform): System
 export function isSingleton(ctx: SystemContext, name: string): boolean {
   const db = ctx.spec.database;
   return ctx.spec.components[name].singleton === true || (db?.engine === 'sqlite' && db.writer === name);
+}
+
+/** Whether a component gets a HorizontalPodAutoscaler (a singleton never does). */
+export function isAutoscaled(ctx: SystemContext, name: string): boolean {
+  return ctx.spec.components[name].autoscaling !== undefined && !isSingleton(ctx, name);
 }
 
 /** Components sorted by name, so output never depends on the order of keys in a spec. */

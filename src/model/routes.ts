@@ -139,5 +139,3 @@ export function needsHttp01Solver(ctx: SystemContext): boolean {
 
 /** Labels cert-manager puts on its HTTP-01 solver pods. */
 export const HTTP01_SOLVER_LABELS: Readonly<Record<string, string>> = { 'acme.cert-manager.io/http01-solver': 'true' };
-/** Port the HTTP-01 solver pod listens on. */
-export const HTTP01_SOLVER_PORT = 8089;

@@ -7,11 +7,12 @@
  * Argo CD applies. Pure function of its input: no timestamps, stable order. The Argo CD
  * Applications include only '*.yaml', so the page is never parsed as a manifest.
  */
-import type { SynthesizedSystem } from '../../argocd/environment-charts';
+import type { SynthesizedSystem } from '../model/summary';
+import { escapeHatchSection } from '../escape/page';
 import { cacheMode, databaseMode } from '../model/context';
 import { names } from '../model/names';
+import type { Manifest } from '../model/manifest';
 import { systemRoutes } from '../model/routes';
-import type { Manifest } from './validate';
 
 interface Container {
   readonly name: string;
@@ -286,6 +287,7 @@ export function systemPage(s: SynthesizedSystem, specFile: string): string {
     ...table,
     ...volumeTable,
     ...routeTable,
+    ...escapeHatchSection(ctx.spec),
     '',
   ].join('\n');
 }

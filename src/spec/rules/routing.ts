@@ -1,16 +1,17 @@
 /**
  * Rules of the routing seam that a JSON Schema cannot express:
- * - hosts: each host once, redirects only to a host the system serves, no loops;
+ * - hosts: each host once, redirects only to a host the system serves, no loops (that a host
+ *   belongs to one system is src/spec/rules/cross-system.ts);
  * - what each routing implementation can render: every edge setting of a spec either maps to
  *   a field of the implementation or the spec is refused here, by name, before anything is
  *   built. Nothing is dropped silently.
  * - platform.yaml: a Gateway when some environment routes with Gateway API, and complete DNS-01
  *   solver settings.
  */
-import type { AppSpec } from './app-spec.generated';
-import type { Problem } from './errors';
-import type { PlatformSpec } from './platform.generated';
-import type { RoutingImplementation } from '../model/routes';
+import type { AppSpec } from '../app-spec.generated';
+import type { Problem } from '../errors';
+import type { PlatformSpec } from '../platform.generated';
+import type { RoutingImplementation } from '../../model/routes';
 
 /** HTTPRoute v1 holds at most 16 hostnames and 16 rules (one rule per route here). */
 export const HTTPROUTE_MAX_HOSTNAMES = 16;
@@ -133,25 +134,6 @@ export function checkPlatformRouting(platform: PlatformSpec): Problem[] {
   checkDns01('certificates', platform.certificates);
   for (const [env, e] of Object.entries(platform.environments)) checkDns01(`environments.${env}.certificates`, e.certificates);
   return problems;
-}
-
-/** Hosts claimed by more than one system in one environment: `{ host, env, systems }`. */
-export function hostClashes(systems: ReadonlyArray<{ file: string; environments: ReadonlyMap<string, AppSpec> }>): Array<{ file: string; problem: string }> {
-  const owners = new Map<string, string>();
-  const clashes: Array<{ file: string; problem: string }> = [];
-  for (const s of systems) {
-    for (const [env, spec] of s.environments) {
-      const ingress = spec.ingress;
-      if (ingress === undefined) continue;
-      for (const host of [ingress.host, ...(ingress.hosts ?? []), ...(ingress.redirects ?? []).map((r) => r.from)]) {
-        const key = `${env}/${host}`;
-        const other = owners.get(key);
-        if (other !== undefined && other !== s.file) clashes.push({ file: s.file, problem: `host ${host} in ${env} is already served by ${other}; each host belongs to one system` });
-        else owners.set(key, s.file);
-      }
-    }
-  }
-  return clashes;
 }
 
 /**
