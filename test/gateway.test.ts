@@ -2,6 +2,8 @@
  * Gateway API as the platform's routing: the platform Gateway and its ClusterIssuer solver,
  * the network policies of a system behind it, and DNS-01 as the ACME solver.
  */
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Testing } from 'cdk8s';
 import { AppsChart } from '../argocd/environment-charts';
@@ -12,6 +14,9 @@ import { SystemChart } from '../charts/system-chart';
 import type { ResolvedPlatform, SystemContext } from '../src/model/context';
 import type { Manifest } from '../src/model/manifest';
 import { summarize } from '../src/model/summary';
+import { SpecErrors } from '../src/spec/errors';
+import { loadSpecs } from '../src/spec/load';
+import { buildTree } from '../src/synth/build';
 import { schemaProblems } from '../src/synth/validate';
 import { contextOf, GATEWAY_PLATFORM, ROUTING_SHOP } from './support/routing-context';
 
@@ -165,4 +170,59 @@ describe('DNS-01', () => {
     expect(acmeSolver({ ...dev, certificates: { ...dev.certificates!, dns01: { provider: 'route53', region: 'us-east-1' } } })).toEqual({ dns01: { route53: { region: 'us-east-1' } } });
     expect(acmeSolver(dev)).toEqual({ http01: { ingress: { class: 'nginx' } } });
   });
+});
+
+describe('Gateway API objects at synth time', () => {
+  test('a whole build with gateway-api routing passes the schemas and the policy gate', () => {
+    const apps = mkdtempSync(join(tmpdir(), 'gateway-build-'));
+    try {
+      copyFileSync(ROUTING_SHOP, join(apps, 'shop.yaml'));
+      const { tree } = buildTree(loadSpecs(apps, GATEWAY_PLATFORM), 'platform.yaml');
+      expect([...tree.keys()].filter((f) => /\/(gateway|httproute)-/.test(f))).toEqual([
+        'staging/shop/httproute-shop.yaml',
+        'staging/shop/httproute-shop-redirect-www-shop-example-com.yaml',
+        'staging/platform/gateway-platform.yaml',
+        'staging/platform/httproute-https-redirect.yaml',
+        'production/shop/httproute-shop.yaml',
+        'production/shop/httproute-shop-redirect-www-shop-example-com.yaml',
+        'production/platform/gateway-platform.yaml',
+        'production/platform/httproute-https-redirect.yaml',
+      ]);
+    } finally {
+      rmSync(apps, { recursive: true, force: true });
+    }
+  });
+
+  test('the schemas refuse what the CRDs refuse', () => {
+    const route = systemObjects(ctx).find((o) => o.kind === 'HTTPRoute')! as Manifest & Json;
+    expect(schemaProblems(route)).toEqual([]);
+    const tooMany = { ...route, spec: { ...route.spec, hostnames: Array.from({ length: 17 }, (_, i) => `h${i}.example.com`) } };
+    expect(schemaProblems(tooMany)).toEqual(['spec.hostnames: must NOT have more than 16 items']);
+    const gateway = platformObjects(ctx.platform, [ctx]).find((o) => o.kind === 'Gateway')! as Manifest & Json;
+    expect(schemaProblems(gateway)).toEqual([]);
+    const upper = { ...gateway, spec: { ...gateway.spec, listeners: [{ ...gateway.spec.listeners[0], name: 'HTTP' }] } };
+    expect(schemaProblems(upper)).toEqual([expect.stringMatching(/^spec\.listeners\[0\]\.name: must match pattern/)]);
+  });
+});
+
+test('two environments with hosts cannot share the Gateway of one cluster', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gateway-shared-'));
+  try {
+    mkdirSync(join(dir, 'apps'));
+    copyFileSync(ROUTING_SHOP, join(dir, 'apps', 'shop.yaml'));
+    const platformFile = join(dir, 'platform.yaml');
+    writeFileSync(platformFile, readFileSync(GATEWAY_PLATFORM, 'utf8').replace('https://staging.k8s.example.com', 'https://production.k8s.example.com'));
+    let thrown: unknown;
+    try {
+      buildTree(loadSpecs(join(dir, 'apps'), platformFile), 'platform.yaml');
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(SpecErrors);
+    expect((thrown as SpecErrors).errors.map((e) => `${e.path}: ${e.problem}`)).toEqual([
+      'environments.production.cluster: is the cluster of staging too, where the Gateway gateway-system/platform exists once and staging owns it, but production routes with gateway-api and needs its own hosts as listeners there; give production a cluster of its own, or route one of the two environments with ingress-nginx',
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -2,6 +2,7 @@
 import type { AppSpec } from '../src/spec/app-spec.generated';
 import type { PlatformSpec } from '../src/spec/platform.generated';
 import type { LoadedSystem } from '../src/spec/load';
+import { checkGeneratedNames } from '../src/spec/rules/generated-names';
 import { checkAcrossSystems } from '../src/spec/rules/cross-system';
 import { checkHosts, checkPlatformRouting, checkRoutingSupport, gatewayOverflows } from '../src/spec/rules/routing';
 
@@ -74,6 +75,16 @@ describe('hosts and redirects', () => {
       'apps/d.yaml: ingress.redirects[0].from: serves shop.example.com in staging, which apps/a.yaml serves too in dev on the same cluster',
     ]);
   });
+});
+
+test("a component may not take the name of the HTTP-01 solver's NetworkPolicy", () => {
+  const component = { kind: 'web', image: 'registry.example.com/web:1.0.0', port: 8080 };
+  const s = { ...spec({ routes: [{ path: '/', component: 'acme-http01-solver' }] }), components: { 'acme-http01-solver': component } } as unknown as AppSpec;
+  const problems: string[] = [];
+  checkGeneratedNames(s, (path, problem) => problems.push(`${path}: ${problem}`));
+  expect(problems).toEqual([
+    expect.stringContaining("components.acme-http01-solver: the name \"acme-http01-solver\" gives shop-acme-http01-solver, the name synth gives the NetworkPolicy of cert-manager's HTTP-01 solver pods"),
+  ]);
 });
 
 describe('what each routing implementation can render', () => {

@@ -2,10 +2,11 @@
  * Validation of every synthesized object against the upstream schema of its kind: the
  * Kubernetes OpenAPI schemas (kubernetes-models) for built-in kinds and the CRD schemas of
  * @kubernetes-models/* for Argo CD, cert-manager, external-secrets, prometheus-operator and
- * sealed-secrets. Longhorn publishes no package; its RecurringJob is checked against the
- * schema in imports/longhorn.ts.
+ * sealed-secrets. Longhorn, and Gateway API among our dependencies, ship no models: the RecurringJob and the Gateway
+ * and HTTPRoute are checked against the schemas in imports/longhorn.ts and imports/gateway-api.ts.
  */
 import Ajv, { ValidateFunction } from 'ajv';
+import { GATEWAY_API_GROUP, GATEWAY_OPENAPI_SCHEMA, HTTPROUTE_OPENAPI_SCHEMA } from '../../imports/gateway-api';
 import { RECURRING_JOB_OPENAPI_SCHEMA } from '../../imports/longhorn';
 
 import type { Manifest } from '../model/manifest';
@@ -65,6 +66,10 @@ function modelFor(apiVersion: string, kind: string): Model | ValidateFunction {
   let model: Model | ValidateFunction;
   if (apiVersion === 'longhorn.io/v1beta2' && kind === 'RecurringJob') {
     model = ajv.compile(RECURRING_JOB_OPENAPI_SCHEMA);
+  } else if (apiVersion === `${GATEWAY_API_GROUP}/v1` && kind === 'Gateway') {
+    model = ajv.compile(GATEWAY_OPENAPI_SCHEMA);
+  } else if (apiVersion === `${GATEWAY_API_GROUP}/v1` && kind === 'HTTPRoute') {
+    model = ajv.compile(HTTPROUTE_OPENAPI_SCHEMA);
   } else if (key in KNOWN_MODELS) {
     model = KNOWN_MODELS[key]();
   } else {
