@@ -159,3 +159,27 @@ describe('the output lock', () => {
     expect(readdirSync(root).filter((n) => n.startsWith('.dist.'))).toEqual([`.dist.staging-${process.ppid}-1700000000000`]);
   });
 });
+
+describe('the other writing commands use the same guard', () => {
+  const io = () => ({ out: () => undefined, err: () => undefined, color: false, env: {}, progress: { update: () => undefined, done: () => undefined } });
+
+  test('set-image rejects --out naming the checkout before editing the spec', () => {
+    const { runSetImage } = require('../src/cli/set-image-command') as typeof import('../src/cli/set-image-command');
+    const before = snapshotDir(join(root, 'apps'));
+    const cwd = process.cwd();
+    process.chdir(root);
+    try {
+      const opts = { app: 'shop', env: 'dev', images: [{ component: 'api', image: 'registry.example.com/shop-api:v2.0.0' }], apps: 'apps', out: '.', platform: 'platform.yaml' };
+      expect(() => runSetImage(opts, io())).toThrow('--out .: is the working directory (your checkout), which synth would delete');
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(snapshotDir(join(root, 'apps'))).toEqual(before);
+  });
+
+  test('new-app rejects an --apps that is a file as a usage error', () => {
+    const { runNewApp } = require('../src/cli/new-app-command') as typeof import('../src/cli/new-app-command');
+    const opts = { name: 'blog', apps: join(root, 'platform.yaml'), platform: join(root, 'platform.yaml'), template: 'templates/app.yaml' };
+    expect(() => runNewApp(opts, io())).toThrow(new UsageError(`--apps ${join(root, 'platform.yaml')}: is a file, not a folder`));
+  });
+});

@@ -23,7 +23,7 @@ const SEED = readFileSync(join(ROOT, 'apps', 'magnetiq.yaml'), 'utf8');
 let dir: string;
 let specs: LoadedSpecs;
 
-/** Copies of apps/magnetiq.yaml renamed magnetiq-p01, magnetiq-p02, ..., each with hosts of its own. */
+/** Copies of apps/magnetiq.yaml renamed magnetiq-p01, magnetiq-p02, ..., each on hosts of its own (one host has one system). */
 function generate(count: number): string {
   const d = mkdtempSync(join(tmpdir(), 'gitops-synth-parallel-'));
   for (let i = 1; i <= count; i++) {

@@ -5,7 +5,7 @@
  * absent, empty, or marked by synth as its own (src/synth/output-folder.ts); anything else is a
  * usage error (exit 2) that says why, before anything is read or written.
  */
-import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { parse, relative, resolve, sep } from 'node:path';
 import { OUTPUT_MARKER } from '../synth/output-folder';
 import { UsageError } from './command';
@@ -93,8 +93,7 @@ export function guardInputDir(dir: string, option: string, props: { readonly mus
     if (props.mustExist) throw new UsageError(`${option} ${dir}: the folder does not exist`);
     return abs;
   }
-  if (!lstatSync(abs).isDirectory() && !(lstatSync(abs).isSymbolicLink() && existsSync(`${abs}/.`))) {
-    throw new UsageError(`${option} ${dir}: is a file, not a folder`);
-  }
+  // statSync follows a symbolic link: a link to a folder is a folder here (nothing is replaced).
+  if (!statSync(abs).isDirectory()) throw new UsageError(`${option} ${dir}: is a file, not a folder`);
   return abs;
 }

@@ -42,7 +42,7 @@ export function invalidUtf8At(bytes: Buffer): { line: number; byte: number } | u
     new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     return undefined;
   } catch {
-    // Find the offset by decoding growing prefixes would be quadratic; walk the encoding instead.
+    // Decoding growing prefixes to find the offset would be quadratic: walk the encoding once instead.
   }
   let line = 1;
   for (let i = 0; i < bytes.length; ) {
