@@ -1,15 +1,18 @@
 /**
- * external-secrets ExternalSecret, typed by @kubernetes-models/external-secrets, whose newest
- * published schema is v1beta1 (served by external-secrets up to and including 0.16).
+ * external-secrets ExternalSecret, `external-secrets.io/v1`: the only version External
+ * Secrets serves since 0.17 (v1beta1 is `served: false`). `@kubernetes-models/external-secrets`
+ * knows only v1alpha1/v1beta1, so the spec type is generated from the v1 CRD of the default
+ * release (npm run crds), and synth validates every object against the CRD of the release
+ * platform.yaml names.
  */
-import type { IExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ExternalSecret';
 import { Construct } from 'constructs';
 import { CustomResource, CustomResourceProps } from './custom-resource';
+import type { ExternalSecretSpec } from './external-secrets.generated';
 
-export type ExternalSecretSpec = NonNullable<IExternalSecret['spec']>;
+export type { ExternalSecretSpec };
 
 export class ExternalSecret extends CustomResource<ExternalSecretSpec> {
-  static readonly GVK = { apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret' };
+  static readonly GVK = { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret' };
   constructor(scope: Construct, id: string, props: CustomResourceProps<ExternalSecretSpec>) {
     super(scope, id, ExternalSecret.GVK.apiVersion, ExternalSecret.GVK.kind, props);
   }

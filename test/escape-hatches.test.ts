@@ -168,6 +168,38 @@ describe('escape hatches pass schema validation and their own checks', () => {
     expect(errors.some((e) => e.startsWith('Service/shop-extra: does not match the Kubernetes schema:'))).toBe(true);
   });
 
+  test('checks an extra custom object against the CRD of the add-on release platform.yaml names', () => {
+    const es = (apiVersion: string, target: Spec) => ({
+      apiVersion,
+      kind: 'ExternalSecret',
+      metadata: { name: 'shop-extra' },
+      spec: { secretStoreRef: { name: 'vault', kind: 'ClusterSecretStore' }, target, data: [{ secretKey: 'K', remoteRef: { key: 'k' } }] },
+    });
+    const unknownField = errorsOf(variant((s) => s.extraObjects.push(es('external-secrets.io/v1', { name: 'x', owner: 'me' }))));
+    expect(unknownField).toContain('ExternalSecret/shop-extra: does not match the Kubernetes schema: spec.target: has the field "owner", which the CRD does not define');
+    const oldVersion = errorsOf(variant((s) => s.extraObjects.push(es('external-secrets.io/v1beta1', { name: 'x' }))));
+    expect(oldVersion.some((e) => e.startsWith('ExternalSecret/shop-extra: does not match the Kubernetes schema: apiVersion: external-secrets.io/v1beta1 ExternalSecret is'))).toBe(true);
+  });
+
+  test('rejects an extra object of a kind no schema describes, as a spec error rather than a crash', () => {
+    const errors = errorsOf(variant((s) => s.extraObjects.push({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })));
+    expect(errors.some((e) => e.startsWith('Widget/w: does not match the Kubernetes schema: no schema is known for example.com/v1 Widget'))).toBe(true);
+  });
+
+  test("a SealedSecret's encryptedData is ciphertext, not a secret: the value scan skips that field only", () => {
+    // Built from parts so that no scanner flags this file: a base64 run that happens to look like an AWS key id.
+    const lookalike = 'AgB' + 'x9'.repeat(40) + '/' + 'AKIA' + 'IOSFODNN7EXAMPLE' + '+' + 'Qw'.repeat(40) + '==';
+    const sealed = (annotations: Record<string, string>) => ({
+      apiVersion: 'bitnami.com/v1alpha1',
+      kind: 'SealedSecret',
+      metadata: { name: 'shop-extra' },
+      spec: { encryptedData: { TOKEN: lookalike }, template: { metadata: { annotations } } },
+    });
+    const errors = errorsOf(variant((s) => s.extraObjects.push(sealed({ note: lookalike }))));
+    expect(errors).toContain('extraObjects[1].spec.template.metadata.annotations.note: holds a secret (an AWS access key id); secret values never belong in a spec: list the name in secrets.keys and read it from the environment ($(VAR) in args)');
+    expect(errors.filter((e) => e.includes('encryptedData'))).toEqual([]);
+  });
+
   test('rejects a cluster-scoped extra object', () => {
     const errors = errorsOf(variant((s) => s.extraObjects.push({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast' }, provisioner: 'x' })));
     expect(errors).toContain('extraObjects[1].kind: is StorageClass, which is cluster-scoped; a system\'s objects live in its namespace shop-dev (cluster-wide objects belong to platform.yaml)');

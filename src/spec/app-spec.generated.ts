@@ -167,7 +167,7 @@ export interface Secrets {
    */
   keys: [EnvName, ...EnvName[]];
   /**
-   * The external-secrets store (mode external).
+   * The external-secrets store (mode external) the ExternalSecret (external-secrets.io/v1) reads from.
    */
   store?: {
     kind?: 'SecretStore' | 'ClusterSecretStore';
@@ -178,11 +178,11 @@ export interface Secrets {
    */
   remoteKey?: string;
   /**
-   * a duration such as 1h or 30m
+   * How often external-secrets re-reads the store (mode external), a duration such as 1h or 30m; default 1h.
    */
   refreshInterval?: string;
   /**
-   * kubeseal-encrypted values by key (mode sealed).
+   * Sealed values by key (mode sealed), each for this environment's sealed-secrets controller and the Secret <name>-secrets in this environment's namespace (strict scope): write them with npm run seal.
    */
   encryptedData?: {
     [k: string]: string;
@@ -345,7 +345,7 @@ export interface Cache {
   resources?: Resources;
 }
 /**
- * A Job run as an Argo CD PreSync hook with the component's image; workloads roll only if it succeeds.
+ * A Job run as an Argo CD Sync hook in wave -1 (after config, secrets and database, before the workloads of wave 0) with the component's image, config and secrets, replaced on each sync (BeforeHookCreation); workloads roll only if it succeeds.
  */
 export interface Migrations {
   component: ComponentName;
@@ -353,6 +353,9 @@ export interface Migrations {
    * @minItems 1
    */
   command: [string, ...string[]];
+  /**
+   * The Job's activeDeadlineSeconds: a migration running longer fails the sync; default 600.
+   */
   timeoutSeconds?: number;
 }
 export interface Backup {

@@ -8,8 +8,10 @@
  * - cluster URLs: https:// without a trailing slash (Argo CD matches the server URL exactly);
  * (Environments may share a cluster: src/synth/cluster-ownership.ts emits its cluster-wide
  * objects once, and src/spec/rules/cross-system.ts keeps namespaces and hosts apart there.)
- * - storage.backupSchedule: a cron schedule as Longhorn (robfig/cron) reads it.
+ * - storage.backupSchedule: a cron schedule as Longhorn (robfig/cron) reads it;
+ * - addons: each release one whose CRD schemas crds/ holds (src/addons/releases.ts).
  */
+import { checkAddonReleases } from '../addons/releases';
 import type { Problem } from './errors';
 import type { PlatformSpec } from './platform.generated';
 import { cronProblem } from './cron';
@@ -73,6 +75,7 @@ export function checkPlatformRules(platform: PlatformSpec): Problem[] {
     const problem = cronProblem(schedule);
     if (problem !== undefined) add('storage.backupSchedule', `${JSON.stringify(schedule)} is not a valid cron schedule: ${problem}`);
   }
+  problems.push(...checkAddonReleases(platform));
   return problems;
 }
 

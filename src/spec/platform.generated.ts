@@ -66,6 +66,60 @@ export interface PlatformSpec {
     backupRetain?: number;
   };
   certificates?: Certificates;
+  /**
+   * The release of each cluster add-on the clusters run (its Go module version). Synth emits the API versions these releases serve and validates every custom object against their CRDs (crds/, written by npm run crds). A missing entry means the default: the newest release the Go module proxy served when crds/ was made.
+   */
+  addons?: {
+    /**
+     * Argo CD (github.com/argoproj/argo-cd/v3); default v3.6.1, also known: v3.3.19.
+     */
+    argocd?: string;
+    /**
+     * cert-manager (github.com/cert-manager/cert-manager); default v1.21.2, also known: v1.21.0.
+     */
+    certManager?: string;
+    /**
+     * External Secrets (github.com/external-secrets/external-secrets); default v1.3.2, also known: v0.16.2. ExternalSecrets are external-secrets.io/v1.
+     */
+    externalSecrets?: string;
+    /**
+     * sealed-secrets (github.com/bitnami-labs/sealed-secrets); default v0.40.0, also known: v0.27.1.
+     */
+    sealedSecrets?: string;
+    /**
+     * prometheus-operator (github.com/prometheus-operator/prometheus-operator); default v0.85.0.
+     */
+    prometheusOperator?: string;
+    /**
+     * Longhorn (no Go module: schema written in imports/longhorn.ts); default v1.12.1.
+     */
+    longhorn?: string;
+    /**
+     * Gateway API (sigs.k8s.io/gateway-api); default v1.7.0, also known: v1.6.3.
+     */
+    gatewayApi?: string;
+    /**
+     * KEDA (github.com/kedacore/keda/v2); default v2.21.0, also known: v2.16.1.
+     */
+    keda?: string;
+  };
+  /**
+   * Where npm run seal finds the sealed-secrets controller: its public certificate (never the private key) and its name and namespace.
+   */
+  sealedSecrets?: {
+    /**
+     * The controller's certificate (PEM, path relative to platform.yaml; kubeseal --fetch-cert prints it). An environment's sealedSecretsCertificate overrides it.
+     */
+    certificate?: string;
+    /**
+     * a DNS label: lower-case letters, digits and '-', starting with a letter
+     */
+    controllerNamespace?: string;
+    /**
+     * a DNS label: lower-case letters, digits and '-', starting with a letter
+     */
+    controllerName?: string;
+  };
   environments: {
     [k: string]: Environment;
   };
@@ -136,4 +190,8 @@ export interface Environment {
    * This environment's routing, overriding the top-level one (migrate one environment at a time).
    */
   routing?: 'ingress-nginx' | 'gateway-api';
+  /**
+   * This cluster's sealed-secrets controller certificate (PEM, path relative to platform.yaml), used by npm run seal; default sealedSecrets.certificate.
+   */
+  sealedSecretsCertificate?: string;
 }

@@ -8,6 +8,7 @@
  */
 import { AppsChart, BootstrapChart } from '../../argocd/environment-charts';
 import { PlatformChart } from '../../charts/platform-chart';
+import { resolveAddons } from '../addons/releases';
 import { resolvePlatform } from '../model/context';
 import type { Manifest } from '../model/manifest';
 import type { SystemSummary } from '../model/summary';
@@ -69,12 +70,13 @@ function buildEnvironmentFolders(
   const platform = resolvePlatform(platformSpec, env);
   const chart = synthesizeChart((app) => new PlatformChart(app, `platform-${env}`, { platform, systems: systems.map((s) => s.ctx) }));
   const platformManifests = ownedOncePerCluster(platformSpec, env, chart, platformFile, errors);
-  validateManifests(platformManifests, platformFile, errors);
+  const releases = resolveAddons(platformSpec);
+  validateManifests(platformManifests, platformFile, errors, releases);
   const props = { platform, systems, platformManifests };
   const apps = synthesizeChart((app) => new AppsChart(app, `apps-${env}`, props));
   const bootstrap = synthesizeChart((app) => new BootstrapChart(app, `bootstrap-${env}`, props));
-  validateManifests(apps, platformFile, errors);
-  validateManifests(bootstrap, platformFile, errors);
+  validateManifests(apps, platformFile, errors, releases);
+  validateManifests(bootstrap, platformFile, errors, releases);
   addFolder(sink, `${env}/platform`, platformManifests, platformFile, errors);
   addFolder(sink, `${env}/apps`, apps, platformFile, errors, platform.argocdNamespace);
   addFolder(sink, `${env}/bootstrap`, bootstrap, platformFile, errors, platform.argocdNamespace);

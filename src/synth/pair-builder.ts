@@ -10,6 +10,7 @@
  */
 import { App, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
+import { AddonReleases, resolveAddons } from '../addons/releases';
 import { SystemChart } from '../../charts/system-chart';
 import { resolvePlatform, SystemContext, systemContext } from '../model/context';
 import type { Manifest } from '../model/manifest';
@@ -26,7 +27,7 @@ import type { PlatformSpec } from '../spec/platform.generated';
 import { systemPage } from './pages';
 import { manifestFileName, manifestYaml } from './serialize';
 import { objectLimitProblems } from './object-limits';
-import { schemaProblems } from './validate';
+import { schemaProblems, UnknownKindError } from './validate';
 
 /** One system in one environment. */
 export interface Pair {
@@ -96,10 +97,21 @@ export function synthesizeChart(build: (app: App) => Chart): Manifest[] {
   return chart.toJson() as Manifest[];
 }
 
-/** Adds a schema error per problem of each manifest; they name the spec file, the object and the field. */
-export function validateManifests(manifests: readonly Manifest[], specFile: string, errors: SpecError[]): void {
+/**
+ * Adds a schema error per problem of each manifest; they name the spec file, the object and the
+ * field. Custom objects (generated or added by an escape hatch) are checked against the CRDs of
+ * the add-on `releases` platform.yaml names; a kind no schema describes is an error too.
+ */
+export function validateManifests(manifests: readonly Manifest[], specFile: string, errors: SpecError[], releases: AddonReleases): void {
   for (const m of manifests) {
-    for (const problem of schemaProblems(m)) {
+    let problems: string[];
+    try {
+      problems = schemaProblems(m, releases);
+    } catch (e) {
+      if (!(e instanceof UnknownKindError)) throw e;
+      problems = [`${e.message}; objects must be built-in kinds or kinds of the add-ons platform.yaml lists under addons`];
+    }
+    for (const problem of problems) {
       errors.push(new SpecError(specFile, `${m.kind}/${m.metadata.name}`, `does not match the Kubernetes schema: ${problem}`));
     }
     for (const problem of objectLimitProblems(m)) errors.push(new SpecError(specFile, `${m.kind}/${m.metadata.name}`, problem));
@@ -127,7 +139,7 @@ export function synthesizeSystem(system: LoadedSystem, env: string, platformSpec
   const hatched = applyEscapeHatches(ctx, charted, { extraObjects: field('extraObjects'), patches: field('patches') });
   report(hatched.problems);
   const manifests = hatched.manifests;
-  validateManifests(manifests, system.file, errors);
+  validateManifests(manifests, system.file, errors, resolveAddons(platformSpec));
   const folder = systemFolder(ctx);
   const files = folderFiles(folder, manifests, ctx.namespace);
   const originOf = new Map([...custom!.origins, ...hatched.origins]);

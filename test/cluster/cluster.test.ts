@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { Api, K8sObject } from './api';
 import { ControlPlane, startControlPlane } from './control-plane';
-import { crdName, crdObjects, CRD_SPECS } from './crds';
+import { OLDER_RELEASES } from '../../src/addons/catalogue';
+import { AddonReleases, DEFAULT_RELEASES, resolveAddons } from '../../src/addons/releases';
+import { crdNames, crdObjects } from './crds';
 
 const ROOT = join(__dirname, '..', '..');
 const DIST = join(ROOT, 'dist');
@@ -69,37 +71,79 @@ describe('bootstrap before Argo CD is installed', () => {
   });
 });
 
-describe('the API server accepts every manifest in dist/', () => {
+/** Server-side applies the CRDs of an add-on release set and waits until each is established. */
+async function installCrds(releases: AddonReleases): Promise<void> {
+  const crds = crdObjects(releases);
+  for (const crd of crds) {
+    const r = await api.apply(crd);
+    expect({ crd: crd.metadata.name, status: r.status < 300 ? 'ok' : `${r.status} ${r.body?.message}` }).toEqual({ crd: crd.metadata.name, status: 'ok' });
+  }
+  for (const name of crdNames(crds)) await api.waitEstablished(name);
+}
+
+/** Server-side dry-run apply of every file of one environment: the failures and warnings. */
+async function dryRunEnvironment(env: string): Promise<string[]> {
+  const folders = readdirSync(join(DIST, env)).sort();
+  const all = folders.flatMap((f) => manifests(`${env}/${f}`));
+  // Namespaced objects need their (restricted) namespace to exist, even for a dry run.
+  for (const { object } of all.filter((m) => m.object.kind === 'Namespace')) {
+    const r = await api.apply(object);
+    expect(r.warnings).toEqual([]);
+    expect([200, 201]).toContain(r.status);
+  }
+  const failures: string[] = [];
+  for (const { file, object } of all) {
+    const r = await api.apply(object, { dryRun: true });
+    applied++;
+    if (r.status >= 300) failures.push(`${file}: ${r.status} ${r.body?.message ?? JSON.stringify(r.body)}`);
+    for (const w of r.warnings) failures.push(`${file}: warning: ${w}`);
+  }
+  return failures;
+}
+
+// The older set first, then the defaults over it: the upgrade a real cluster goes through.
+describe('the API server with the real CRDs of the older add-on release set accepts every manifest in dist/', () => {
   beforeAll(async () => {
-    for (const crd of crdObjects()) {
-      const r = await api.apply(crd);
-      expect([200, 201]).toContain(r.status);
-    }
-    for (const c of CRD_SPECS) await api.waitEstablished(crdName(c));
+    await installCrds(resolveAddons({ addons: OLDER_RELEASES }));
     // Namespaces of the add-ons, which their own installers create in a real cluster.
     for (const name of ['argocd', 'longhorn-system', 'cert-manager', 'ingress-nginx', 'monitoring']) {
       const r = await api.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
       expect([200, 201]).toContain(r.status);
     }
+  }, 120000);
+
+  test('the older set differs from the defaults', () => {
+    expect(OLDER_RELEASES.externalSecrets).toBe('v0.16.2');
+    expect(OLDER_RELEASES.argocd).not.toBe(DEFAULT_RELEASES.argocd);
   });
 
   test.each(ENVS)('%s: server-side dry-run apply of every file succeeds with no warnings', async (env) => {
-    const folders = readdirSync(join(DIST, env)).sort();
-    const all = folders.flatMap((f) => manifests(`${env}/${f}`));
-    // Namespaced objects need their (restricted) namespace to exist, even for a dry run.
-    for (const { object } of all.filter((m) => m.object.kind === 'Namespace')) {
-      const r = await api.apply(object);
-      expect(r.warnings).toEqual([]);
-      expect([200, 201]).toContain(r.status);
+    expect(await dryRunEnvironment(env)).toEqual([]);
+  });
+});
+
+describe('the API server with the real CRDs of the default add-on releases accepts every manifest in dist/', () => {
+  beforeAll(async () => {
+    await installCrds(DEFAULT_RELEASES);
+  }, 120000);
+
+  test.each(ENVS)('%s: server-side dry-run apply of every file succeeds with no warnings', async (env) => {
+    expect(await dryRunEnvironment(env)).toEqual([]);
+  });
+
+  test('an ExternalSecret in external-secrets.io/v1beta1, which External Secrets v1.3.2 no longer serves, is refused', async () => {
+    // A fresh client: discovery answers are cached per client, and the older CRDs served v1beta1.
+    const fresh = new Api(cp);
+    let served = true;
+    for (let i = 0; i < 50 && served; i++) {
+      served = await fresh.resourceOf('external-secrets.io/v1beta1', 'ExternalSecret').then(
+        () => true,
+        () => false,
+      );
+      if (served) await new Promise((r) => setTimeout(r, 200));
     }
-    const failures: string[] = [];
-    for (const { file, object } of all) {
-      const r = await api.apply(object, { dryRun: true });
-      applied++;
-      if (r.status >= 300) failures.push(`${file}: ${r.status} ${r.body?.message ?? JSON.stringify(r.body)}`);
-      for (const w of r.warnings) failures.push(`${file}: warning: ${w}`);
-    }
-    expect(failures).toEqual([]);
+    await expect(new Api(cp).resourceOf('external-secrets.io/v1beta1', 'ExternalSecret')).rejects.toThrow('the server does not serve external-secrets.io/v1beta1: 404');
+    expect((await fresh.resourceOf('external-secrets.io/v1', 'ExternalSecret')).plural).toBe('externalsecrets');
   });
 });
 

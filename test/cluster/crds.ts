@@ -1,49 +1,16 @@
 /**
- * CustomResourceDefinitions of the kinds dist/ uses, for the test API server. No npm package
- * ships these projects' CRD manifests (the @kubernetes-models packages ship compiled
- * validators, which synth already runs on every object), so they are defined here: the
- * Longhorn RecurringJob with the full schema of imports/longhorn.ts, the others with the
- * top-level shape of the real CRDs (spec an object, scope and names as upstream) and the
- * rest of the spec preserved, so the server checks names, scope, versions and structure.
+ * The CustomResourceDefinitions the test API server gets: the real, full CRD files of the
+ * add-on releases (the same files npm run crds extracts crds/ from), read from each release's
+ * Go module in the module cache (`go mod download`, pinned by version; .ci/run fetches them
+ * with `npm run crds -- --check`). Longhorn publishes no module: its RecurringJob CRD is made
+ * from the schema written in imports/longhorn.ts. Other suites install the same CRDs by
+ * calling crdObjects() and waiting for crdNames() to be established.
  */
-import { RECURRING_JOB_OPENAPI_SCHEMA } from '../../imports/longhorn';
+import { ADDON_NAMES, ADDONS } from '../../src/addons/catalogue';
+import { artifactOf } from '../../src/addons/crd-validate';
+import { crdFilePaths, readCrdFile } from '../../src/addons/module-crds';
+import { AddonReleases, DEFAULT_RELEASES } from '../../src/addons/releases';
 import type { K8sObject } from './api';
-
-interface CrdSpec {
-  readonly group: string;
-  readonly version: string;
-  readonly kind: string;
-  readonly plural: string;
-  readonly scope: 'Namespaced' | 'Cluster';
-  readonly schema?: object;
-  /** Whether objects must have a spec, as upstream requires. */
-  readonly requiredSpec?: boolean;
-}
-
-const open = (required: boolean) => ({
-  type: 'object',
-  required: required ? ['spec'] : undefined,
-  properties: {
-    apiVersion: { type: 'string' },
-    kind: { type: 'string' },
-    metadata: { type: 'object' },
-    spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-    status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-    // Argo CD stores the last sync operation at the top level.
-    operation: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-  },
-});
-
-export const CRD_SPECS: readonly CrdSpec[] = [
-  { group: 'argoproj.io', version: 'v1alpha1', kind: 'Application', plural: 'applications', scope: 'Namespaced', requiredSpec: true },
-  { group: 'argoproj.io', version: 'v1alpha1', kind: 'AppProject', plural: 'appprojects', scope: 'Namespaced', requiredSpec: true },
-  { group: 'longhorn.io', version: 'v1beta2', kind: 'RecurringJob', plural: 'recurringjobs', scope: 'Namespaced', schema: RECURRING_JOB_OPENAPI_SCHEMA },
-  { group: 'cert-manager.io', version: 'v1', kind: 'ClusterIssuer', plural: 'clusterissuers', scope: 'Cluster', requiredSpec: true },
-  { group: 'external-secrets.io', version: 'v1beta1', kind: 'ExternalSecret', plural: 'externalsecrets', scope: 'Namespaced', requiredSpec: true },
-  { group: 'bitnami.com', version: 'v1alpha1', kind: 'SealedSecret', plural: 'sealedsecrets', scope: 'Namespaced', requiredSpec: true },
-  { group: 'monitoring.coreos.com', version: 'v1', kind: 'ServiceMonitor', plural: 'servicemonitors', scope: 'Namespaced', requiredSpec: true },
-  { group: 'monitoring.coreos.com', version: 'v1', kind: 'PrometheusRule', plural: 'prometheusrules', scope: 'Namespaced', requiredSpec: true },
-];
 
 /**
  * A structural CRD schema may not combine `properties` with `additionalProperties`; unknown
@@ -60,27 +27,70 @@ function structural(schema: unknown): unknown {
   return out;
 }
 
-export function crdName(c: CrdSpec): string {
-  return `${c.plural}.${c.group}`;
-}
-
-export function crdObjects(): K8sObject[] {
-  return CRD_SPECS.map((c) => ({
+/** Longhorn's CRDs from its committed artifact (the schema written in imports/longhorn.ts). */
+function longhornCrds(release: string): K8sObject[] {
+  return artifactOf('longhorn', release).kinds.map((k) => ({
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: crdName(c) },
+    metadata: { name: `${k.plural}.${k.group}` },
     spec: {
-      group: c.group,
-      scope: c.scope,
-      names: { kind: c.kind, plural: c.plural, singular: c.kind.toLowerCase(), listKind: `${c.kind}List` },
-      versions: [
-        {
-          name: c.version,
-          served: true,
-          storage: true,
-          schema: { openAPIV3Schema: structural(JSON.parse(JSON.stringify(c.schema ?? open(c.requiredSpec === true)))) },
-        },
-      ],
+      group: k.group,
+      scope: k.scope,
+      names: { kind: k.kind, plural: k.plural, singular: k.kind.toLowerCase(), listKind: `${k.kind}List` },
+      versions: k.versions.map((v) => ({ name: v.name, served: v.served, storage: v.storage, schema: { openAPIV3Schema: structural(v.schema) } })),
     },
   }));
+}
+
+/**
+ * Every CRD of the add-on releases `releases` (default: the catalogue's defaults, which
+ * platform.yaml names), as full objects ready for server-side apply. `env` is the
+ * environment `go` runs with.
+ */
+export function crdObjects(releases: AddonReleases = DEFAULT_RELEASES, env: NodeJS.ProcessEnv = process.env): K8sObject[] {
+  const objects: K8sObject[] = [];
+  for (const addon of ADDON_NAMES) {
+    if (ADDONS[addon].module === undefined) {
+      objects.push(...longhornCrds(releases[addon]));
+      continue;
+    }
+    for (const path of crdFilePaths(addon, releases[addon], env)) {
+      const crd = readCrdFile(path) as unknown as K8sObject & { metadata: { creationTimestamp?: unknown } };
+      // controller-gen writes `creationTimestamp: null`, which the server owns.
+      const { creationTimestamp: _ignored, ...metadata } = crd.metadata;
+      objects.push({ ...crd, metadata } as K8sObject);
+    }
+  }
+  return objects;
+}
+
+/** The names of the CRDs crdObjects() returns, to wait for each to be established. */
+export function crdNames(objects: readonly K8sObject[]): string[] {
+  return objects.map((o) => o.metadata.name);
+}
+
+/** One CRD of the default releases, as suites that wait for CRDs by name list them. */
+export interface CrdSpec {
+  readonly group: string;
+  /** The storage version. */
+  readonly version: string;
+  readonly kind: string;
+  readonly plural: string;
+  readonly scope: 'Namespaced' | 'Cluster';
+}
+
+/** Every CRD crdObjects() installs for the default releases, from the committed artifacts (no Go needed). */
+export const CRD_SPECS: readonly CrdSpec[] = ADDON_NAMES.flatMap((addon) =>
+  artifactOf(addon, DEFAULT_RELEASES[addon]).kinds.map((k) => ({
+    group: k.group,
+    version: k.versions.find((v) => v.storage)!.name,
+    kind: k.kind,
+    plural: k.plural,
+    scope: k.scope,
+  })),
+);
+
+/** The object name of a CRD: `<plural>.<group>`. */
+export function crdName(c: Pick<CrdSpec, 'plural' | 'group'>): string {
+  return `${c.plural}.${c.group}`;
 }

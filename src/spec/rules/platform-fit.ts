@@ -21,7 +21,8 @@ export function checkPlatformFit(spec: AppSpec, env: string, platform: PlatformS
   const namespace = spec.namespace ?? composed;
   const field = spec.namespace !== undefined ? 'namespace' : 'name';
   const how = spec.namespace !== undefined ? `is ${JSON.stringify(namespace)}` : `gives the namespace ${JSON.stringify(namespace)} in ${env} (<name>-<environment>)`;
-  const reserved = reservedNamespaces(platform).get(namespace) ?? (namespace.startsWith('kube-') ? "reserved for Kubernetes' own components (kube-*)" : undefined);
+  // kube-* first: an add-on may run in kube-system (sealedSecrets.controllerNamespace), but the namespace is Kubernetes' own.
+  const reserved = namespace.startsWith('kube-') ? "reserved for Kubernetes' own components (kube-*)" : reservedNamespaces(platform).get(namespace);
   if (reserved !== undefined) add(field, `${how}, which is ${reserved}; a system needs a namespace of its own: set 'namespace' to another name`);
   if (composed.length > DNS_LABEL_MAX) {
     add('name', `with the environment ${JSON.stringify(env)} makes ${JSON.stringify(composed)}, ${composed.length} characters; the namespace and the app.kubernetes.io/instance label allow ${DNS_LABEL_MAX}: shorten the system or environment name`);

@@ -14,6 +14,26 @@ type Add = (path: string, problem: string) => void;
 /** Subtrees read by the name-and-value rules in rules.ts, or holding ciphertext on purpose. */
 const SKIPPED = new Set(['config', 'configFiles', 'secrets.encryptedData']);
 
+/**
+ * The encryptedData of SealedSecrets an escape hatch adds or patches: sealed ciphertext (npm run
+ * seal, kubeseal) is not a secret, and its long base64 runs may by chance take a token's shape.
+ * Skipped by field, like secrets.encryptedData; every other field of those objects is scanned.
+ */
+function sealedCiphertextPaths(spec: AppSpec): Set<string> {
+  const paths = new Set<string>();
+  (spec.extraObjects ?? []).forEach((o, i) => {
+    if (o.kind === 'SealedSecret' && o.apiVersion.startsWith('bitnami.com/')) paths.add(`extraObjects[${i}].spec.encryptedData`);
+  });
+  (spec.patches ?? []).forEach((p, i) => {
+    if (p.target.kind !== 'SealedSecret') return;
+    paths.add(`patches[${i}].strategicMerge.spec.encryptedData`);
+    (p.jsonPatch ?? []).forEach((op, j) => {
+      if (op.path === '/spec/encryptedData' || op.path.startsWith('/spec/encryptedData/')) paths.add(`patches[${i}].jsonPatch[${j}].value`);
+    });
+  });
+  return paths;
+}
+
 function isEnvMap(path: string): boolean {
   return /^components\.[^.]+\.env$/.test(path);
 }
@@ -21,8 +41,9 @@ function isEnvMap(path: string): boolean {
 const FIX = 'secret values never belong in a spec: list the name in secrets.keys and read it from the environment ($(VAR) in args)';
 
 export function checkSecretValues(spec: AppSpec, add: Add): void {
+  const sealed = sealedCiphertextPaths(spec);
   const walk = (value: unknown, path: string): void => {
-    if (SKIPPED.has(path) || isEnvMap(path) || path.startsWith('environments')) return;
+    if (SKIPPED.has(path) || sealed.has(path) || isEnvMap(path) || path.startsWith('environments')) return;
     if (typeof value === 'string') {
       const reason = secretValueReason(value);
       if (reason !== undefined) add(path, `holds a secret (${reason}); ${FIX}`);
