@@ -56,6 +56,8 @@ function projects(scope: Construct, props: EnvironmentChartProps): void {
     destinations: [
       { server: IN_CLUSTER, namespace: p.argocdNamespace },
       { server: p.cluster, namespace: LONGHORN_NAMESPACE },
+      // The platform Gateway and its HTTPS redirect route (routing gateway-api).
+      ...(p.gateway !== undefined ? [{ server: p.cluster, namespace: p.gateway.namespace }] : []),
     ],
     clusterKinds: platformKinds.cluster,
     // The root app syncs Applications and AppProjects into Argo CD's namespace.

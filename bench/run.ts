@@ -22,6 +22,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { cpus, loadavg } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { createProgress } from '../src/cli/progress';
+import { uniqueHosts } from '../test/support/unique-hosts';
 
 const ROOT = resolve(__dirname, '..');
 const WORK = join(ROOT, 'bench', '.work');
@@ -129,8 +130,9 @@ function seeds(): Array<[string, string]> {
 
 /**
  * N synthetic systems: the seed specs cycled, each a copy with its top-level name (and any
- * explicit namespace) given a -NNNN suffix and its file named after it. Hosts, images and
- * other fields keep the seed's values (a database name, say, has rules of its own).
+ * explicit namespace) given a -NNNN suffix and its file named after it, and its hosts moved
+ * under a domain of its own (one host belongs to one system). Images and other fields keep
+ * the seed's values (a database name, say, has rules of its own).
  */
 function generate(n: number, dir: string): void {
   rmSync(dir, { recursive: true, force: true });
@@ -140,11 +142,10 @@ function generate(n: number, dir: string): void {
     const [seedName, text] = list[(i - 1) % list.length];
     const suffix = String(i).padStart(4, '0');
     const name = `${seedName}-${suffix}`;
-    const renamed = text
-      .replace(/^name:.*$/m, `name: ${name}`)
-      .replace(/^(namespace:\s*)([a-z0-9-]+)\s*$/m, (_line, key: string, ns: string) => `${key}${ns}-${suffix}`)
-      // Two systems may not serve one host and path: each copy gets hosts of its own.
-      .replace(/^(\s*host:\s*)([a-z0-9.-]+)\s*$/gm, (_line, key: string, host: string) => `${key}c${suffix}.${host}`);
+    const renamed = uniqueHosts(
+      text.replace(/^name:.*$/m, `name: ${name}`).replace(/^(namespace:\s*)([a-z0-9-]+)\s*$/m, (_line, key: string, ns: string) => `${key}${ns}-${suffix}`),
+      `s${suffix}`,
+    );
     writeFileSync(join(dir, `${name}.yaml`), renamed);
   }
 }

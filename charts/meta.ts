@@ -24,8 +24,8 @@ export const WAVE = {
 /**
  * Sync waves of the environment's shared folders: in apps/, the AppProjects first, then the
  * platform Application, then the systems' Applications (ordered across child Applications by
- * the health check bootstrap adds); in platform/, the StorageClass and the backup store's
- * Secret before what uses them.
+ * the health check bootstrap adds); in platform/, the StorageClass, the backup store's Secret
+ * and the Gateway before what uses them.
  */
 export const APP_WAVE = {
   projects: -2,
@@ -36,6 +36,8 @@ export const APP_WAVE = {
   priorityClass: -1,
   /** The object store's key pair in longhorn-system, before the BackupTarget that reads it. */
   backupStoreSecret: -1,
+  /** The platform Gateway (routing gateway-api), before the HTTPS redirect route attached to it. */
+  gateway: -1,
 } as const;
 
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';

@@ -9,6 +9,8 @@ import { Construct } from 'constructs';
 import type { SystemContext } from '../src/model/context';
 import { allWorkloads, Flow, Peer, systemFlows } from '../src/model/flows';
 import { names, selectorLabels } from '../src/model/names';
+import { HTTP01_SOLVER_LABELS } from '../src/model/routes';
+import { edgePeer } from './edge-peer';
 import { objectMeta, WAVE } from './meta';
 
 /** Cloud metadata endpoints are never a legitimate destination of app egress. */
@@ -23,10 +25,9 @@ export function peerSelector(ctx: SystemContext, peer: Peer): k8s.NetworkPolicyP
     case 'workload':
       return { podSelector: { matchLabels: selectorLabels(ctx, peer.name) } };
     case 'ingress-controller':
-      return {
-        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ctx.platform.ingressControllerNamespace } },
-        podSelector: { matchLabels: ctx.platform.ingressControllerPodLabels },
-      };
+      return edgePeer(ctx.platform);
+    case 'acme-solver':
+      return { podSelector: { matchLabels: { ...HTTP01_SOLVER_LABELS } } };
     case 'prometheus':
       return {
         namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ctx.platform.monitoringNamespace } },

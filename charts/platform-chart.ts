@@ -2,17 +2,19 @@
  * Cluster-wide objects of one environment, owned by its platform Application only (no two
  * Applications may own one object): the Longhorn StorageClass, the Longhorn RecurringJob of
  * the daily backup group, its BackupTarget `default` (the environment's object store) with
- * the store's credentials, the PriorityClass of databases and API backends, and the
- * cert-manager ClusterIssuer.
+ * the store's credentials, the PriorityClass of databases and API backends, the cert-manager
+ * ClusterIssuer, and with Gateway API routing the platform Gateway.
  */
 import * as k8s from '../imports/kube';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterIssuer } from '../imports/cert-manager';
 import { BackupTarget, RecurringJob } from '../imports/longhorn';
-import type { ResolvedPlatform } from '../src/model/context';
-import { MANAGED_BY } from '../src/model/names';
+import type { ResolvedPlatform, SystemContext } from '../src/model/context';
+import { MANAGED_BY, names } from '../src/model/names';
+import { acmeSolver } from './acme-solver';
 import { BackupStoreSecret } from './backup-store';
+import { PlatformGateway } from './gateway';
 import { APP_WAVE, KEEP, SKIP_DRY_RUN_ON_MISSING_RESOURCE, SYNC_WAVE } from './meta';
 import { CriticalPriorityClass } from './priority-class';
 
@@ -23,7 +25,14 @@ export const LONGHORN_BACKUP_SECRET = 'longhorn-backup-store';
 export const LONGHORN_BACKUP_TARGET = 'default';
 
 export interface PlatformChartProps {
+  /** The environment's platform settings. */
   readonly platform: ResolvedPlatform;
+  /**
+   * The systems of the environment: with Gateway API routing, their hosts are the Gateway's
+   * listeners.
+   * @default - none
+   */
+  readonly systems?: readonly SystemContext[];
 }
 
 export class PlatformChart extends Chart {
@@ -89,11 +98,14 @@ export class PlatformChart extends Chart {
           acme: {
             server: p.certificates.acmeServer,
             email: p.certificates.email,
-            privateKeySecretRef: { name: `${p.certificates.issuer}-account-key` },
-            solvers: [{ http01: { ingress: { class: p.ingressClassName } } }],
+            privateKeySecretRef: { name: names.acmeAccountKey(p.certificates.issuer) },
+            solvers: [acmeSolver(p)],
           },
         },
       });
+    }
+    if (p.routing === 'gateway-api' && p.gateway !== undefined) {
+      new PlatformGateway(this, 'gateway', { platform: p, gateway: p.gateway, systems: props.systems ?? [], labels });
     }
   }
 }

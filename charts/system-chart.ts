@@ -16,7 +16,6 @@ import { Config } from './config';
 import { PostgresDatabase, RedisCache } from './database';
 import { QueueScaling } from './keda';
 import { DisruptionBudget } from './disruption-budget';
-import { Ingress } from './ingress';
 import { SYNC_WAVE, WAVE } from './meta';
 import { Migrations } from './migrations';
 import { Monitoring } from './monitoring';
@@ -30,6 +29,8 @@ import { StandardAlerts } from './standard-alerts';
 import { Storage } from './storage';
 import { UserJob } from './user-jobs';
 import { Workload } from './workload';
+import { AcmeSolverPolicy } from './acme-solver-policy';
+import { Routing } from './routing';
 
 export interface SystemChartProps {
   readonly ctx: SystemContext;
@@ -71,6 +72,7 @@ export class SystemChart extends Chart {
     new BackupAlerts(this, 'backup-alerts', { ctx });
     new StandardAlerts(this, 'standard-alerts', { ctx });
     new Monitoring(this, 'monitoring', { ctx });
-    if (ctx.spec.ingress !== undefined) new Ingress(this, 'ingress', { ctx, ingress: ctx.spec.ingress });
+    new Routing(this, 'routing', { ctx });
+    new AcmeSolverPolicy(this, 'acme-solver-policy', { ctx });
   }
 }

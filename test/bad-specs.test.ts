@@ -136,7 +136,7 @@ const CASES: readonly BadSpec[] = [
   { name: 'namespace-composed-too-long', file: 'apps/shop-with-a-very-long-name.yaml', path: 'name', problem: 'with the environment "production-eu-west-1-blue-green-canary-preview-cluster" makes "shop-with-a-very-long-name-production-eu-west-1-blue-green-canary-preview-cluster", 81 characters; the namespace and the app.kubernetes.io/instance label allow 63' },
   // Two owners of one namespace or host and path on one cluster.
   { name: 'two-systems-one-namespace', file: 'apps/store.yaml', path: 'namespace', problem: 'namespace shared in dev is already used by' },
-  { name: 'two-systems-one-host-and-path', file: 'apps/store.yaml', path: 'ingress.routes[0].path', problem: 'serves shop.example.com/api in dev, which' },
+  { name: 'two-systems-one-host-and-path', file: 'apps/store.yaml', path: 'ingress.host', problem: 'serves shop.example.com in dev, which' },
   { name: 'namespace-shared-by-two-environments', file: 'apps/shop.yaml', path: 'namespace', problem: 'namespace shop-shared in staging is already used by test/bad-specs/namespace-shared-by-two-environments/apps/shop.yaml in dev on the same cluster' },
   { name: 'platform-shared-cluster-conflicting-issuer', file: 'platform.yaml', path: 'environments.staging.cluster', problem: 'is the cluster of dev too, where ClusterIssuer letsencrypt-staging exists once, but staging defines it differently' },
   // Names the spec chooses that clash with names synth generates; names Kubernetes would refuse.

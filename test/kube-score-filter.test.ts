@@ -32,3 +32,11 @@ test('an exception limited to some objects does not excuse the others', () => {
 test('every exception says why', () => {
   for (const e of EXCEPTIONS) expect(e.reason.length).toBeGreaterThan(40);
 });
+
+test('only the HTTP-01 solver policies may target no pod of dist/', () => {
+  const report = [
+    object('NetworkPolicy', 'shop-production', 'shop-acme-http01-solver', [['networkpolicy-targets-pod', 1]]),
+    object('NetworkPolicy', 'shop-production', 'shop-api', [['networkpolicy-targets-pod', 1]]),
+  ];
+  expect(unexpectedFindings(report).map((f) => f.object)).toEqual(['NetworkPolicy/shop-production/shop-api']);
+});

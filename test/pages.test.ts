@@ -8,6 +8,9 @@ import { loadPlatform, loadSpecs, loadSystem } from '../src/spec/load';
 import { buildTree } from '../src/synth/build';
 import { synthesizeSystem } from '../src/synth/pair-builder';
 import { systemPage } from '../src/synth/pages';
+import { App } from 'cdk8s';
+import { SystemChart } from '../charts/system-chart';
+import { contextOf, GATEWAY_PLATFORM, ROUTING_SHOP } from './support/routing-context';
 
 const REPO = join(__dirname, '..');
 const platform = loadPlatform(join(REPO, 'platform.yaml'));
@@ -28,6 +31,38 @@ function workloadRows(text: string): Map<string, string[]> {
     return [cells[0], cells];
   }));
 }
+
+test('the routes table of a system with several hosts lists every host, then its redirects (Magnetiq full)', () => {
+  const { text } = page(join(REPO, 'apps/magnetiq-full.yaml'), 'production');
+  const table = text.split('## Routes')[1].split('\n## ')[0].trim().split('\n');
+  expect(table).toEqual([
+    '| URL | Match | Service |',
+    '| --- | --- | --- |',
+    '| voltaic.systems/api | Prefix | magnetiq-full-backend:3036 |',
+    '| voltaic.systems/api/v1/auth | Prefix | magnetiq-full-backend:3036 |',
+    '| voltaic.systems/health | Exact | magnetiq-full-backend:3036 |',
+    '| voltaic.systems/ | Prefix | magnetiq-full-frontend:8080 |',
+    '| admin.voltaic.systems/api | Prefix | magnetiq-full-backend:3036 |',
+    '| admin.voltaic.systems/api/v1/auth | Prefix | magnetiq-full-backend:3036 |',
+    '| admin.voltaic.systems/health | Exact | magnetiq-full-backend:3036 |',
+    '| admin.voltaic.systems/ | Prefix | magnetiq-full-frontend:8080 |',
+    '| www.voltaic.systems/* | redirect | permanent redirect to voltaic.systems, path kept |',
+  ]);
+  // Each Ingress shows both hosts, and each path once although both hosts route it.
+  expect(text).toContain('ing_magnetiq_full(["Ingress magnetiq-full<br/>voltaic.systems<br/>admin.voltaic.systems"])');
+  expect(text).toContain('ing_magnetiq_full -->|"/health"| svc_magnetiq_full_backend');
+});
+
+test('the page of a system behind the Gateway shows its HTTPRoutes and the same routes table', () => {
+  const ctx = contextOf(ROUTING_SHOP, GATEWAY_PLATFORM, 'production');
+  const manifests = new SystemChart(new App({ outdir: '/nonexistent' }), 'shop', { ctx }).toJson();
+  const text = systemPage({ ctx, manifests }, 'apps/shop.yaml');
+  expect(text).toContain('httproute_shop(["HTTPRoute shop<br/>shop.example.com<br/>admin.shop.example.com"])');
+  expect(text).toContain('httproute_shop -->|"/api /healthz"| svc_shop_api');
+  expect(text).toContain('httproute_shop_redirect_www_shop_example_com(["HTTPRoute shop-redirect-www-shop-example-com<br/>www.shop.example.com"])');
+  expect(text).toContain('| admin.shop.example.com/healthz | Exact | shop-api:8080 |');
+  expect(text).toContain('| www.shop.example.com/* | redirect | permanent redirect to shop.example.com, path kept |');
+});
 
 describe('system page (magnetiq in production)', () => {
   const { text, manifests } = page(join(REPO, 'apps/magnetiq.yaml'), 'production');

@@ -9,6 +9,7 @@ import { SpecErrors } from '../src/spec/errors';
 import { loadSpecs, LoadedSpecs } from '../src/spec/load';
 import { buildTree } from '../src/synth/build';
 import { pairBuilderFor, pairCount, prestartWorkers, WorkerPairBuilder, WorkerPairBuilderProps } from '../src/synth/parallel';
+import { uniqueHosts } from './support/unique-hosts';
 
 /** buildTree on worker threads. */
 function buildTreeParallel(specs: LoadedSpecs, platformFile: string, props: WorkerPairBuilderProps) {
@@ -22,12 +23,12 @@ const SEED = readFileSync(join(ROOT, 'apps', 'magnetiq.yaml'), 'utf8');
 let dir: string;
 let specs: LoadedSpecs;
 
-/** Copies of apps/magnetiq.yaml renamed magnetiq-p01, magnetiq-p02, ..., each on hosts of its own (one host+path has one system). */
+/** Copies of apps/magnetiq.yaml renamed magnetiq-p01, magnetiq-p02, ..., each on hosts of its own (one host has one system). */
 function generate(count: number): string {
   const d = mkdtempSync(join(tmpdir(), 'gitops-synth-parallel-'));
   for (let i = 1; i <= count; i++) {
     const name = `magnetiq-p${String(i).padStart(2, '0')}`;
-    writeFileSync(join(d, `${name}.yaml`), SEED.replace(/^name: magnetiq$/m, `name: ${name}`).replace(/^(\s*host:\s*)([a-z0-9.-]+)\s*$/gm, `$1${name}.$2`));
+    writeFileSync(join(d, `${name}.yaml`), uniqueHosts(SEED.replace(/^name: magnetiq$/m, `name: ${name}`), name));
   }
   return d;
 }

@@ -7,10 +7,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadAll } from 'js-yaml';
+import { App } from 'cdk8s';
+import { SystemChart } from '../charts/system-chart';
 import { resolvePlatform, systemContext } from '../src/model/context';
-import type { Flow } from '../src/model/flows';
+import { Flow, systemFlows } from '../src/model/flows';
 import { canonical, checkFlows, Doc, Folder, Json, K8sObject, podTemplates, reasonProblem, RULES } from '../src/policy';
 import { loadSpecs } from '../src/spec/load';
+import { contextOf, GATEWAY_PLATFORM, ROUTING_SHOP } from './support/routing-context';
 
 const REPO = join(__dirname, '..');
 const DIST = join(REPO, 'dist');
@@ -379,5 +382,36 @@ describe('the flow check can fail', () => {
     expect(reasonProblem(ctx, { ...upload, port: 5432 })).toBe('backups[0] (a sqlite backup) does not ask for backup-db -> external TCP/5432');
     expect(reasonProblem(ctx, { ...upload, from: { kind: 'workload', name: 'backend' } })).toBe('backups[0] (a sqlite backup) does not ask for backend -> external TCP/443');
     expect(reasonProblem(ctx, { ...upload, reason: 'migrations' })).toBe('reason migrations points at no field of the spec');
+  });
+
+  test('rejects a namespace whose ACME HTTP-01 solver pods the ingress controller cannot reach', () => {
+    const docs = policies().filter((d) => d.obj.metadata.name !== 'magnetiq-acme-http01-solver');
+    expect(checkFlows(ctx, docs)).toEqual(['production/magnetiq: ingress-controller -> acme-solver TCP/8089 (needed by ingress.tls) has no ingress rule in acme-solver\'s NetworkPolicy']);
+  });
+
+  test('the policies of a system behind the Gateway allow exactly its flows, with the Gateway pods as the edge', () => {
+    const gw = contextOf(ROUTING_SHOP, GATEWAY_PLATFORM, 'production');
+    const docs: Doc[] = (new SystemChart(new App({ outdir: '/nonexistent' }), 'shop', { ctx: gw }).toJson() as K8sObject[])
+      .filter((o) => o.kind === 'NetworkPolicy')
+      .map((o) => ({ file: `production/shop/networkpolicy-${o.metadata.name}.yaml`, obj: o }));
+    expect(docs.map((d) => d.obj.metadata.name).sort()).toEqual(['default-deny', 'shop-api', 'shop-web']);
+    expect(checkFlows(gw, docs)).toEqual([]);
+    // The same policies judged as if ingress-nginx were the edge: every Gateway rule is unneeded.
+    const nginx = { ...gw, platform: { ...gw.platform, routing: 'ingress-nginx' as const, gateway: undefined } };
+    const gatewayPeer = '{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"gateway-system"}},"podSelector":{"matchLabels":{"gateway.envoyproxy.io/owning-gateway-name":"platform"}}}';
+    expect(checkFlows(nginx, docs).filter((p) => p.includes('gateway-system'))).toEqual([
+      `production/shop/networkpolicy-shop-api.yaml: ingress TCP/8080 with ${gatewayPeer} is open but no spec field asks for it`,
+      `production/shop/networkpolicy-shop-web.yaml: ingress TCP/8081 with ${gatewayPeer} is open but no spec field asks for it`,
+    ]);
+  });
+
+  test('rejects a solver rule when the platform solves ACME with DNS-01', () => {
+    const certificates = { ...ctx.platform.certificates!, dns01: { provider: 'cloudflare' as const, apiTokenSecretRef: { name: 'cloudflare', key: 'token' } } };
+    const dns01 = { ...ctx, platform: { ...ctx.platform, certificates } };
+    expect(systemFlows(dns01).filter((f) => f.to.kind === 'acme-solver')).toEqual([]);
+    expect(checkFlows(dns01, policies())).toEqual([expect.stringContaining('networkpolicy-magnetiq-acme-http01-solver.yaml: ingress TCP/8089 with')]);
+    expect(reasonProblem(dns01, { from: { kind: 'ingress-controller' }, to: { kind: 'acme-solver' }, port: 8089, protocol: 'TCP', reason: 'ingress.tls' })).toBe(
+      'ingress.tls does not ask for ingress-controller -> acme-solver TCP/8089',
+    );
   });
 });

@@ -9,6 +9,8 @@ import { names } from './names';
 
 export const POSTGRES_PORT = 5432;
 export const REDIS_PORT = 6379;
+/** Port cert-manager's ACME HTTP-01 solver pod listens on. */
+export const HTTP01_SOLVER_PORT = 8089;
 
 /** Database and user name of the in-cluster PostgreSQL. */
 export function postgresDatabase(ctx: SystemContext): string {

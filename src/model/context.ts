@@ -5,6 +5,7 @@
 import type { AppSpec, Component } from '../spec/app-spec.generated';
 import type { Certificates, PlatformSpec } from '../spec/platform.generated';
 import { resolveBackupStore, ResolvedBackupStore } from './backup-store';
+import type { RoutingImplementation } from './routes';
 import { DEFAULTS, PLATFORM_DEFAULTS } from './defaults';
 import { names } from './names';
 
@@ -38,6 +39,38 @@ export interface ResolvedPlatform {
   readonly certificates?: Certificates;
   /** Off-site object store of the environment; undefined keeps backups in the cluster. */
   readonly backupStore?: ResolvedBackupStore;
+  /** How HTTP enters the cluster in this environment. */
+  readonly routing: RoutingImplementation;
+  /** The platform Gateway (routing gateway-api only). */
+  readonly gateway?: ResolvedGateway;
+}
+
+/** The platform-owned Gateway that HTTPRoutes attach to. */
+export interface ResolvedGateway {
+  readonly name: string;
+  readonly namespace: string;
+  readonly className: string;
+  /** Labels of the gateway's proxy pods. */
+  readonly podLabels: Record<string, string>;
+}
+
+/** The Gateway of platform.yaml with its defaults, or undefined when it has none. */
+export function resolveGateway(spec: PlatformSpec): ResolvedGateway | undefined {
+  const g = spec.gateway;
+  if (g === undefined) return undefined;
+  const name = g.name ?? PLATFORM_DEFAULTS.gatewayName;
+  return {
+    name,
+    namespace: g.namespace ?? PLATFORM_DEFAULTS.gatewayNamespace,
+    className: g.className,
+    // Gateway API asks implementations to label the proxies they deploy for a Gateway so (GEP-1762).
+    podLabels: g.podLabels ?? { 'gateway.networking.k8s.io/gateway-name': name },
+  };
+}
+
+/** The routing of one environment: its own, else the platform's, else ingress-nginx. */
+export function routingOf(spec: PlatformSpec, env: string): RoutingImplementation {
+  return spec.environments[env]?.routing ?? spec.routing ?? PLATFORM_DEFAULTS.routing;
 }
 
 export function resolvePlatform(spec: PlatformSpec, env: string): ResolvedPlatform {
@@ -70,6 +103,8 @@ export function resolvePlatform(spec: PlatformSpec, env: string): ResolvedPlatfo
     backupRetain: spec.storage?.backupRetain ?? d.backupRetain,
     certificates: envSpec.certificates ?? spec.certificates,
     backupStore: resolveBackupStore(spec, env),
+    routing: routingOf(spec, env),
+    gateway: routingOf(spec, env) === 'gateway-api' ? resolveGateway(spec) : undefined,
   };
 }
 

@@ -61,4 +61,7 @@ export const PLATFORM_DEFAULTS = {
   backupGroup: 'backup-daily',
   backupSchedule: '0 3 * * *',
   backupRetain: 14,
+  routing: 'ingress-nginx',
+  gatewayName: 'platform',
+  gatewayNamespace: 'gateway-system',
 } as const;

@@ -4,17 +4,23 @@
  */
 import { cacheMode, componentsOf, databaseMode, SystemContext } from './context';
 import { CACHE, DATABASE } from '../spec/rules';
-import { POSTGRES_PORT, REDIS_PORT } from './connections';
+import { HTTP01_SOLVER_PORT, POSTGRES_PORT, REDIS_PORT } from './connections';
 import { jobFlows, jobWorkloadNames, MIGRATE } from './jobs';
+import { needsHttp01Solver } from './routes';
 
 export const POSTGRES = 'postgres';
 export const REDIS = 'redis';
 export { MIGRATE };
 
-/** Where a flow starts or ends. `workload` is a pod group of the system itself. */
+/**
+ * Where a flow starts or ends. `workload` is a pod group of the system itself;
+ * `ingress-controller` is the platform's edge proxy (ingress-nginx or the Gateway's pods);
+ * `acme-solver` the HTTP-01 solver pods cert-manager starts in the namespace.
+ */
 export type Peer =
   | { readonly kind: 'workload'; readonly name: string }
   | { readonly kind: 'ingress-controller' }
+  | { readonly kind: 'acme-solver' }
   | { readonly kind: 'prometheus' }
   | { readonly kind: 'keda' }
   | { readonly kind: 'dns' }
@@ -76,6 +82,11 @@ export function systemFlows(ctx: SystemContext): Flow[] {
     const port = ctx.spec.components[route.component].port!;
     flows.push({ from: { kind: 'ingress-controller' }, to: workload(route.component), port, protocol: 'TCP', reason: `ingress.routes[${i}]` });
   });
+  // The ACME server fetches the HTTP-01 token through the edge proxy, which must reach the
+  // solver pod under the namespace's default deny, or no certificate is ever issued.
+  if (needsHttp01Solver(ctx)) {
+    flows.push({ from: { kind: 'ingress-controller' }, to: { kind: 'acme-solver' }, port: HTTP01_SOLVER_PORT, protocol: 'TCP', reason: 'ingress.tls' });
+  }
   for (const [name, c] of componentsOf(ctx)) {
     if (c.metrics !== undefined) {
       flows.push({ from: { kind: 'prometheus' }, to: workload(name), port: c.port!, protocol: 'TCP', reason: `components.${name}.metrics` });

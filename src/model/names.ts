@@ -44,7 +44,7 @@ export const names = {
   ingress: (ctx: Named) => ctx.system,
   /** The ConfigMap of response headers ingress-nginx adds. */
   responseHeaders: (ctx: Named) => `${ctx.system}-response-headers`,
-  /** The Secret cert-manager writes the ingress certificate to. */
+  /** The Secret cert-manager writes the certificate of every host of the system to. */
   tlsSecret: (ctx: Named) => `${ctx.system}-tls`,
   /** The PrometheusRule of a system's alerts. */
   alerts: (ctx: Named) => ctx.system,
@@ -69,6 +69,20 @@ export const names = {
     const slug = path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
     return `${system}-${slug === '' ? 'root' : slug}`.slice(0, 63).replace(/-$/, '');
   },
+  /** Ingress or HTTPRoute that redirects one host: www.example.com -> <system>-redirect-www-example-com. */
+  redirectRoute: (ctx: Named, host: string) => `${ctx.system}-redirect-${host.replace(/\./g, '-')}`.slice(0, 63).replace(/-$/, ''),
+  /** NetworkPolicy that lets the edge proxy reach cert-manager's HTTP-01 solver pods. */
+  acmeSolverPolicy: (ctx: Named) => `${ctx.system}-acme-http01-solver`,
+  /** HTTPRoute of the system's paths. */
+  httpRoute: (ctx: Named) => ctx.system,
+  /** Gateway listener of a host: a host name is itself a valid section name. */
+  httpsListener: (host: string) => `https-${host}`,
+  /** Gateway listener of plain HTTP, shared by every host. */
+  httpListener: 'http',
+  /** HTTPRoute of the platform Gateway that sends plain HTTP to HTTPS. */
+  httpsRedirectRoute: 'https-redirect',
+  /** Secret of the ACME account key of a ClusterIssuer. */
+  acmeAccountKey: (issuer: string) => `${issuer}-account-key`,
 };
 
 /** Cluster-wide PriorityClass of databases and API backends, owned by the platform Application. */

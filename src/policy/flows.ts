@@ -5,11 +5,12 @@
  */
 import { peerSelector } from '../../charts/network-policy';
 import { storePort } from '../model/backup-store';
-import { POSTGRES_PORT, REDIS_PORT } from '../model/connections';
+import { HTTP01_SOLVER_PORT, POSTGRES_PORT, REDIS_PORT } from '../model/connections';
 import type { SystemContext } from '../model/context';
 import { allWorkloads, Flow, MIGRATE, Peer, REDIS, systemFlows } from '../model/flows';
 import { API_SERVER_PORTS, RESTORE } from '../model/jobs';
 import { names, selectorLabels } from '../model/names';
+import { HTTP01_SOLVER_LABELS, needsHttp01Solver } from '../model/routes';
 import { Doc, Json } from './objects';
 import { isDefaultDeny } from './rules';
 
@@ -42,6 +43,11 @@ function showPeer(p: Peer): string {
   return p.kind === 'workload' ? p.name : p.kind;
 }
 
+/** What a NetworkPolicy of the namespace selects: a workload, or cert-manager's HTTP-01 solver pods. */
+function selfKey(p: Peer): string | undefined {
+  return p.kind === 'workload' ? p.name : p.kind === 'acme-solver' ? 'acme-solver' : undefined;
+}
+
 function showFlow(f: Flow): string {
   return `${showPeer(f.from)} -> ${showPeer(f.to)} ${f.protocol}/${f.port}`;
 }
@@ -49,6 +55,11 @@ function showFlow(f: Flow): string {
 /** Why a flow's reason does not justify it, or undefined when the spec field asks for exactly this flow. */
 export function reasonProblem(ctx: SystemContext, f: Flow): string | undefined {
   if (f.to.kind === 'dns') return f.reason === 'name resolution' && f.port === 53 ? undefined : `DNS flow with reason ${f.reason}`;
+  // ingress.tls defaults to true, so the field may be absent from the spec and still ask.
+  if (f.reason === 'ingress.tls') {
+    const asks = needsHttp01Solver(ctx) && f.from.kind === 'ingress-controller' && f.to.kind === 'acme-solver' && f.port === HTTP01_SOLVER_PORT;
+    return asks ? undefined : `ingress.tls does not ask for ${showFlow(f)}`;
+  }
   const value = valueAt(ctx.spec, f.reason);
   if (value === undefined) return `reason ${f.reason} points at no field of the spec`;
   if (/\.connectsTo\[\d+\]$/.test(f.reason)) {
@@ -112,7 +123,7 @@ export function checkFlows(ctx: SystemContext, policies: readonly Doc[]): string
   for (const d of policies) {
     if (isDefaultDeny(d.obj)) continue;
     const labels = canonical(d.obj.spec?.podSelector?.matchLabels ?? {});
-    const workload = workloads.find((w) => canonical(selectorLabels(ctx, w)) === labels);
+    const workload = labels === canonical(HTTP01_SOLVER_LABELS) ? 'acme-solver' : workloads.find((w) => canonical(selectorLabels(ctx, w)) === labels);
     if (workload === undefined) {
       problems.push(`${d.file}: selects no workload of the spec`);
       continue;
@@ -132,7 +143,7 @@ export function checkFlows(ctx: SystemContext, policies: readonly Doc[]): string
   const matches = (o: Opening, f: Flow): boolean => {
     const self = o.direction === 'ingress' ? f.to : f.from;
     const other = o.direction === 'ingress' ? f.from : f.to;
-    return self.kind === 'workload' && self.name === o.workload && canonical(peerSelector(ctx, other)) === o.peer && f.port === o.port && f.protocol === o.protocol;
+    return selfKey(self) === o.workload && canonical(peerSelector(ctx, other)) === o.peer && f.port === o.port && f.protocol === o.protocol;
   };
   for (const o of openings) {
     const needed = flows.filter((f) => matches(o, f));
@@ -145,9 +156,9 @@ export function checkFlows(ctx: SystemContext, policies: readonly Doc[]): string
   for (const f of flows) {
     for (const direction of ['egress', 'ingress'] as const) {
       const self = direction === 'ingress' ? f.to : f.from;
-      if (self.kind !== 'workload') continue;
+      if (selfKey(self) === undefined) continue;
       if (!openings.some((o) => o.direction === direction && matches(o, f))) {
-        problems.push(`${ctx.env}/${ctx.system}: ${showFlow(f)} (needed by ${f.reason}) has no ${direction} rule in ${self.name}'s NetworkPolicy`);
+        problems.push(`${ctx.env}/${ctx.system}: ${showFlow(f)} (needed by ${f.reason}) has no ${direction} rule in ${showPeer(self)}'s NetworkPolicy`);
       }
     }
   }

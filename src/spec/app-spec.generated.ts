@@ -624,19 +624,42 @@ export interface MaintenanceTask {
   schedule: Schedule;
 }
 export interface Ingress {
-  host: Hostname;
+  /**
+   * The main host; it and every entry of 'hosts' serve the same routes.
+   */
+  host: string;
+  /**
+   * Further hosts served by the same routes (e.g. admin.example.com). One certificate covers the main host, these and every redirect source.
+   *
+   * @minItems 1
+   * @maxItems 20
+   */
+  hosts?: [Hostname, ...Hostname[]];
+  /**
+   * Hosts that only answer with a permanent redirect, keeping the path, to a host this system serves (e.g. www.example.com -> example.com). ingress-nginx can do this only for www.<host> -> <host> (from-to-www-redirect); Gateway API for any pair (RequestRedirect, 301).
+   *
+   * @minItems 1
+   * @maxItems 20
+   */
+  redirects?: [HostRedirect, ...HostRedirect[]];
+  /**
+   * HTTPS with a cert-manager certificate for every host, and a redirect from plain HTTP; default true.
+   */
   tls?: boolean;
   /**
-   * an nginx size such as 50m
+   * an nginx size such as 50m. ingress-nginx only: Gateway API has no standard body limit, so synth refuses it there.
    */
   maxBodySize?: string;
+  /**
+   * Proxy timeout towards the backends; default 60. ingress-nginx: read/send timeouts; Gateway API: the HTTPRoute request timeout.
+   */
   timeoutSeconds?: number;
   /**
-   * Send Strict-Transport-Security (2 years, includeSubDomains) from this Ingress; default false, leaving HSTS to the controller's own setting (on by default in ingress-nginx).
+   * Send Strict-Transport-Security (2 years, includeSubDomains) on every route; default false, leaving HSTS to the proxy's own setting (on by default in ingress-nginx, off in Gateway API implementations).
    */
   hsts?: boolean;
   /**
-   * Send X-Frame-Options, X-Content-Type-Options, Referrer-Policy and a frame-ancestors CSP; default false. Needs the controller to allow these headers (global-allowed-response-headers).
+   * Send X-Frame-Options, X-Content-Type-Options, Referrer-Policy and a frame-ancestors CSP; default false. ingress-nginx needs the controller to allow these headers (global-allowed-response-headers); Gateway API sets them with a ResponseHeaderModifier filter.
    */
   securityHeaders?: boolean;
   rateLimit?: RateLimit;
@@ -645,8 +668,18 @@ export interface Ingress {
    */
   routes: [Route, ...Route[]];
 }
+export interface HostRedirect {
+  /**
+   * a lower-case DNS host name such as app.example.com
+   */
+  from: string;
+  /**
+   * a lower-case DNS host name such as app.example.com
+   */
+  to: string;
+}
 /**
- * Per client IP: rps with burst, or rpm.
+ * Rate limit of every route without its own. ingress-nginx only: Gateway API has no standard rate limit, so synth refuses it there.
  */
 export interface RateLimit {
   rps?: number;
@@ -660,7 +693,15 @@ export interface Route {
   path: string;
   pathType?: 'Prefix' | 'Exact';
   component: ComponentName;
-  rateLimit?: RateLimit;
+  rateLimit?: RateLimit1;
+}
+/**
+ * This route's own rate limit. ingress-nginx only: Gateway API has no standard rate limit, so synth refuses it there.
+ */
+export interface RateLimit1 {
+  rps?: number;
+  burst?: number;
+  rpm?: number;
 }
 export interface Monitoring {
   alerts?: Alert[];

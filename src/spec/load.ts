@@ -12,6 +12,8 @@ import { Problem, SpecError, SpecErrors } from './errors';
 import { deepMerge, isPlainObject, overrideSets } from './merge';
 import { checkImageDigests } from './rules/image-digests';
 import { checkRules } from './rules';
+import { checkPlatformRouting, checkRoutingSupport, GATEWAY_MAX_HTTPS_LISTENERS, gatewayOverflows } from './rules/routing';
+import { routingOf } from '../model/context';
 import { checkAppSchema, checkPlatformSchema } from './schema-check';
 import { expandsBeyond, invalidUtf8At, MAX_EXPANDED_BYTES, specFileProblem } from './file-checks';
 import { checkPlatformRules } from './platform-rules';
@@ -98,7 +100,8 @@ export function readYamlMapping(file: string): Record<string, unknown> {
 export function loadPlatform(file: string): PlatformSpec {
   const doc = readYamlMapping(file);
   const schemaProblems = checkPlatformSchema(doc);
-  const problems = schemaProblems.length > 0 ? schemaProblems : checkPlatformRules(doc as unknown as PlatformSpec);
+  const problems =
+    schemaProblems.length > 0 ? schemaProblems : [...checkPlatformRules(doc as unknown as PlatformSpec), ...checkPlatformRouting(doc as unknown as PlatformSpec)];
   if (problems.length > 0) throw new SpecErrors(problems.map((p) => new SpecError(displayPath(file), p.path, p.problem)));
   return doc as unknown as PlatformSpec;
 }
@@ -155,7 +158,10 @@ export function loadSystem(file: string, platform: PlatformSpec): LoadedSystem {
     const where = (p: Problem): Problem =>
       overrideSets(override, p.path) ? { ...p, path: `environments.${env}.${p.path}` } : p;
     const schemaProblems = checkAppSchema(merged).map(where);
-    const problems = schemaProblems.length > 0 ? schemaProblems : [...checkRules(merged), ...checkPlatformFit(merged, env, platform), ...checkImageDigests(merged, env, platform)].map(where);
+    const problems =
+      schemaProblems.length > 0
+        ? schemaProblems
+        : [...checkRules(merged), ...checkPlatformFit(merged, env, platform), ...checkImageDigests(merged, env, platform), ...checkRoutingSupport(merged, routingOf(platform, env))].map(where);
     for (const p of problems) {
       // The same base problem shows up once per environment: report it once.
       if (!errors.some((e) => e.path === p.path && e.problem === p.problem)) report([p]);
@@ -197,8 +203,11 @@ export function loadSpecs(appsDir: string, platformFile: string): LoadedSpecs {
       errors.push(...e.errors);
     }
   }
-  // Two systems in one namespace, or on one host and path, would fight over the same objects.
+  // Two systems in one namespace, or on one host, would fight over the same objects.
   errors.push(...checkAcrossSystems(systems, platform));
+  for (const o of gatewayOverflows(platform, systems)) {
+    errors.push(new SpecError(displayPath(platformFile), 'gateway', `the systems of ${o.env} serve ${o.hosts} hosts with TLS but one Gateway holds at most ${GATEWAY_MAX_HTTPS_LISTENERS} HTTPS listeners; use fewer hosts, or keep ${o.env} on routing: ingress-nginx`));
+  }
   if (errors.length > 0) throw new SpecErrors(errors);
   return { platform, systems };
 }

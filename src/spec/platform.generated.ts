@@ -4,6 +4,10 @@
  * a DNS label: lower-case letters, digits and '-', starting with a letter
  */
 export type DnsLabel = string;
+/**
+ * How HTTP enters the cluster: ingress-nginx Ingress objects (retired upstream in 2026), or Gateway API HTTPRoutes attached to the platform Gateway (see README, routing).
+ */
+export type Routing = 'ingress-nginx' | 'gateway-api';
 
 /**
  * Cluster-wide settings shared by every system: git source, environments and their clusters, Argo CD, ingress, storage, certificates, monitoring.
@@ -26,6 +30,25 @@ export interface PlatformSpec {
     className?: DnsLabel;
     controllerNamespace?: DnsLabel;
     controllerPodLabels?: Labels;
+  };
+  routing?: Routing;
+  /**
+   * The platform-owned Gateway that systems' HTTPRoutes attach to (routing: gateway-api).
+   */
+  gateway?: {
+    /**
+     * a DNS label: lower-case letters, digits and '-', starting with a letter
+     */
+    className: string;
+    /**
+     * a DNS label: lower-case letters, digits and '-', starting with a letter
+     */
+    name?: string;
+    /**
+     * a DNS label: lower-case letters, digits and '-', starting with a letter
+     */
+    namespace?: string;
+    podLabels?: Labels1;
   };
   monitoring?: {
     namespace?: DnsLabel;
@@ -51,7 +74,7 @@ export interface PlatformSpec {
      * a DNS label: lower-case letters, digits and '-', starting with a letter
      */
     namespace?: string;
-    operatorPodLabels?: Labels1;
+    operatorPodLabels?: Labels2;
   };
   /**
    * The release of each cluster add-on the clusters run (its Go module version). Synth emits the API versions these releases serve and validates every custom object against their CRDs (crds/, written by npm run crds). A missing entry means the default: the newest release the Go module proxy served when crds/ was made.
@@ -115,6 +138,12 @@ export interface PlatformSpec {
 export interface Labels {
   [k: string]: string;
 }
+/**
+ * Labels of the gateway's proxy pods, which NetworkPolicies let reach the backends.
+ */
+export interface Labels1 {
+  [k: string]: string;
+}
 export interface Certificates {
   /**
    * Name of the cert-manager ClusterIssuer.
@@ -122,11 +151,50 @@ export interface Certificates {
   issuer: string;
   acmeServer: string;
   email: string;
+  dns01?: Dns01;
+}
+/**
+ * Solve ACME challenges with DNS-01 instead of HTTP-01 (no solver pods, wildcard-capable). Credentials only by Secret reference.
+ */
+export interface Dns01 {
+  provider: 'cloudflare' | 'route53';
+  apiTokenSecretRef?: SecretKeyRef;
+  /**
+   * route53: the AWS region.
+   */
+  region?: string;
+  /**
+   * route53: the hosted zone; default: found from the domain.
+   */
+  hostedZoneID?: string;
+  accessKeyIDSecretRef?: SecretKeyRef1;
+  secretAccessKeySecretRef?: SecretKeyRef2;
+}
+/**
+ * cloudflare: the API token.
+ */
+export interface SecretKeyRef {
+  name: DnsLabel;
+  key: string;
+}
+/**
+ * route53: the access key ID; leave out to use ambient credentials (IRSA).
+ */
+export interface SecretKeyRef1 {
+  name: DnsLabel;
+  key: string;
+}
+/**
+ * route53: the secret access key; set together with accessKeyIDSecretRef.
+ */
+export interface SecretKeyRef2 {
+  name: DnsLabel;
+  key: string;
 }
 /**
  * default app: keda-operator
  */
-export interface Labels1 {
+export interface Labels2 {
   [k: string]: string;
 }
 /**
@@ -184,6 +252,10 @@ export interface Environment {
    * Refuse images without an @sha256 digest in this environment (such as production), so what runs is exactly what was tested.
    */
   requireImageDigests?: boolean;
+  /**
+   * This environment's routing, overriding the top-level one (migrate one environment at a time).
+   */
+  routing?: 'ingress-nginx' | 'gateway-api';
   /**
    * This cluster's sealed-secrets controller certificate (PEM, path relative to platform.yaml), used by npm run seal; default sealedSecrets.certificate.
    */

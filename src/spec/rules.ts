@@ -15,6 +15,7 @@ import { checkAlertExpressions } from './rules/alerts';
 import { checkGeneratedNames } from './rules/generated-names';
 import { checkImages } from './rules/images';
 import { checkMounts } from './rules/mounts';
+import { checkHosts } from './rules/routing';
 import { checkWorkloads } from './rules/workloads';
 
 /** Names a component may list in `connectsTo` besides other components. */
@@ -38,6 +39,7 @@ export function checkRules(spec: AppSpec): Problem[] {
   checkImages(spec, add);
   checkMounts(spec, add);
   checkAlertExpressions(spec, add);
+  problems.push(...checkHosts(spec));
   for (const [key, value] of Object.entries(spec.config ?? {})) {
     const reason = secretLikeReason(key, value);
     if (reason) add(`config.${key}`, `looks like a secret (${reason}); move ${key} to secrets.keys and keep its value out of git`);

@@ -68,7 +68,8 @@ function buildEnvironmentFolders(
   errors: SpecError[],
 ): void {
   const platform = resolvePlatform(platformSpec, env);
-  const platformManifests = ownedOncePerCluster(platformSpec, env, synthesizeChart((app) => new PlatformChart(app, `platform-${env}`, { platform })), platformFile, errors);
+  const chart = synthesizeChart((app) => new PlatformChart(app, `platform-${env}`, { platform, systems: systems.map((s) => s.ctx) }));
+  const platformManifests = ownedOncePerCluster(platformSpec, env, chart, platformFile, errors);
   const releases = resolveAddons(platformSpec);
   validateManifests(platformManifests, platformFile, errors, releases);
   const props = { platform, systems, platformManifests };

@@ -5,7 +5,9 @@
  * on that cluster emits them, later ones leave them out, so no two Argo CD Applications own
  * (and prune, and undo) one object. Two environments that would emit the same object with
  * different content (labels aside, which name the environment) cannot share it: that is an
- * error on the later environment's cluster.
+ * error on the later environment's cluster. The platform Gateway (routing gateway-api) is such
+ * an object: an earlier environment's Gateway is compared without its systems' listeners, so a
+ * later environment with hosts of its own on that Gateway is refused.
  */
 import { App } from 'cdk8s';
 import { PlatformChart } from '../../charts/platform-chart';
@@ -56,13 +58,13 @@ export function ownedOncePerCluster(platformSpec: PlatformSpec, env: string, man
     const first = owned.get(keyOf(m));
     if (first === undefined) return true;
     if (first.json !== behaviour(m)) {
-      errors.push(
-        new SpecError(
-          displayPath(platformFile),
-          `environments.${env}.cluster`,
-          `is the cluster of ${first.env} too, where ${m.kind} ${m.metadata.name} exists once, but ${env} defines it differently; give both environments the same settings for it (${SETTING_OF[m.kind] ?? 'e.g. the same certificates'}), or a cluster of their own`,
-        ),
-      );
+      // The platform Gateway (routing gateway-api) lists its environment's hosts as listeners,
+      // so two environments with hosts cannot share one.
+      const problem =
+        m.kind === 'Gateway'
+          ? `is the cluster of ${first.env} too, where the Gateway ${m.metadata.namespace}/${m.metadata.name} exists once and ${first.env} owns it, but ${env} routes with gateway-api and needs its own hosts as listeners there; give ${env} a cluster of its own, or route one of the two environments with ingress-nginx`
+          : `is the cluster of ${first.env} too, where ${m.kind} ${m.metadata.name} exists once, but ${env} defines it differently; give both environments the same settings for it (${SETTING_OF[m.kind] ?? 'e.g. the same certificates'}), or a cluster of their own`;
+      errors.push(new SpecError(displayPath(platformFile), `environments.${env}.cluster`, problem));
     }
     return false;
   });

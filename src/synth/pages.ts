@@ -13,6 +13,7 @@ import { cacheMode, databaseMode } from '../model/context';
 import { names } from '../model/names';
 import type { Manifest } from '../model/manifest';
 import { runbookSection } from './runbook';
+import { systemRoutes } from '../model/routes';
 
 interface Container {
   readonly name: string;
@@ -169,11 +170,28 @@ export function systemPage(s: SynthesizedSystem, specFile: string): string {
     for (const rule of rules) {
       for (const p of rule.http?.paths ?? []) {
         const svc = p.backend.service.name as string;
-        pathsByService.set(svc, [...(pathsByService.get(svc) ?? []), p.path]);
+        // Several hosts repeat the same paths: show each once.
+        if (!(pathsByService.get(svc) ?? []).includes(p.path)) pathsByService.set(svc, [...(pathsByService.get(svc) ?? []), p.path]);
       }
     }
     for (const [svc, paths] of [...pathsByService].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       edges.push(`  ${nodeId('ing', ing.metadata.name)} -->|${label(paths.join(' '))}| ${nodeId('svc', svc)}`);
+    }
+  }
+  // Gateway API: each HTTPRoute with its hostnames, and its paths per backend Service.
+  for (const route of ofKind('HTTPRoute')) {
+    const spec = (route as Loose).spec;
+    const id = nodeId('httproute', route.metadata.name);
+    lines.push(`    ${id}([${label(`HTTPRoute ${route.metadata.name}`, ...(spec.hostnames ?? []))}])`);
+    const pathsByService = new Map<string, string[]>();
+    for (const rule of spec.rules ?? []) {
+      for (const ref of rule.backendRefs ?? []) {
+        const paths = (rule.matches ?? []).map((m: Loose) => m.path?.value ?? '/');
+        pathsByService.set(ref.name, [...(pathsByService.get(ref.name) ?? []), ...paths]);
+      }
+    }
+    for (const [svc, paths] of [...pathsByService].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      edges.push(`  ${id} -->|${label(paths.join(' '))}| ${nodeId('svc', svc)}`);
     }
   }
   for (const svc of services) {
@@ -254,11 +272,12 @@ export function systemPage(s: SynthesizedSystem, specFile: string): string {
           }),
         ];
 
-  const routes = ingresses.flatMap((ing) =>
-    ((ing as Loose).spec.rules ?? []).flatMap((r: Loose) =>
-      (r.http?.paths ?? []).map((p: Loose) => `| ${[`${r.host ?? '*'}${p.path}`, p.pathType, `${p.backend.service.name}:${p.backend.service.port.number ?? p.backend.service.port.name}`].map(cell).join(' | ')} |`),
-    ),
+  // From the routes model, so the table reads the same whichever implementation routes.
+  const model = systemRoutes(ctx);
+  const routes = (model?.hosts ?? []).flatMap((host) =>
+    model!.paths.map((p) => `| ${[`${host}${p.path}`, p.pathType, `${p.backend.service}:${p.backend.port}`].map(cell).join(' | ')} |`),
   );
+  routes.push(...(model?.redirects ?? []).map((r) => `| ${[`${r.from}/*`, 'redirect', `permanent redirect to ${r.to}, path kept`].map(cell).join(' | ')} |`));
   const routeTable = routes.length === 0 ? [] : ['', '## Routes', '', '| URL | Match | Service |', '| --- | --- | --- |', ...routes];
 
   return [

@@ -41,6 +41,11 @@ export const EXCEPTIONS: readonly Exception[] = [
     reason: 'singletons use Recreate so two pods never run at once (SQLite single writer, one beat scheduler)',
   },
   {
+    check: 'networkpolicy-targets-pod',
+    objects: /^NetworkPolicy\/[a-z0-9-]+\/[a-z0-9-]+-acme-http01-solver$/,
+    reason: "the policy selects cert-manager's ACME HTTP-01 solver pods, which cert-manager starts during a challenge and which are therefore never in dist/; without it the ingress controller cannot reach them under the namespace's default deny",
+  },
+  {
     check: 'container-security-context-user-group-id',
     objects: /^(Deployment|CronJob)\/memo-ai-coach-[a-z]+\/memo-ai-coach-(backend|backup-db)$/,
     reason: "the Memo AI Coach image's files belong to uid 1000 (its Dockerfile), so its writer and the jobs that open its SQLite file run as that user",

@@ -3,8 +3,10 @@
  * place, so
  * - each namespace belongs to one system in one environment (two owners would prune each
  *   other's objects);
- * - each host and path is served by one system (ingress-nginx merges the rules, and which
- *   backend answers is decided by object age, not by the spec).
+ * - each host (ingress.host, ingress.hosts, a redirect's source) belongs to one system: the
+ *   system's certificate covers it, with Gateway API its listener admits only that system's
+ *   namespace, and with ingress-nginx two systems on one host and path are merged into one
+ *   server where object age, not the spec, decides which backend answers.
  */
 import type { PlatformSpec } from '../platform.generated';
 import { SpecError } from '../errors';
@@ -15,7 +17,7 @@ export function checkAcrossSystems(systems: readonly LoadedSystem[], platform: P
   const errors: SpecError[] = [];
   const clusterOf = (env: string) => platform.environments[env]?.cluster ?? env;
   const namespaces = new Map<string, string>();
-  const routes = new Map<string, string>();
+  const hosts = new Map<string, { file: string; env: string }>();
   for (const s of systems) {
     for (const [env, spec] of s.environments) {
       const ns = names.namespace(spec.name, env, spec.namespace);
@@ -27,13 +29,26 @@ export function checkAcrossSystems(systems: readonly LoadedSystem[], platform: P
       } else namespaces.set(key, owner);
       const ingress = spec.ingress;
       if (ingress === undefined) continue;
-      ingress.routes.forEach((route, i) => {
-        const at = `${clusterOf(env)} ${ingress.host}${route.path}`;
-        const first = routes.get(at);
-        if (first !== undefined && !first.startsWith(`${s.file} `)) {
-          errors.push(new SpecError(s.file, `ingress.routes[${i}].path`, `serves ${ingress.host}${route.path} in ${env}, which ${first} serves too on the same cluster; ingress-nginx would pick one by age: give each system its own host or path`));
-        } else if (first === undefined) routes.set(at, `${s.file} in ${env}`);
-      });
+      const claimed: Array<[string, string]> = [
+        [ingress.host, 'ingress.host'],
+        ...(ingress.hosts ?? []).map((h, i): [string, string] => [h, `ingress.hosts[${i}]`]),
+        ...(ingress.redirects ?? []).map((r, i): [string, string] => [r.from, `ingress.redirects[${i}].from`]),
+      ];
+      for (const [host, at] of claimed) {
+        const key = `${clusterOf(env)} ${host}`;
+        const first = hosts.get(key);
+        if (first === undefined) hosts.set(key, { file: s.file, env });
+        else if (first.file !== s.file) {
+          const where = first.env === env ? `in ${env}` : `in ${first.env} on the same cluster`;
+          errors.push(
+            new SpecError(
+              s.file,
+              at,
+              `serves ${host} in ${env}, which ${first.file} serves too ${where}; a host belongs to one system (one certificate, one Gateway listener, and ingress-nginx would pick the backend of a shared path by object age): give each system its own host`,
+            ),
+          );
+        }
+      }
     }
   }
   return errors;

@@ -3,7 +3,9 @@
  * refuse once composed:
  * - a component named like an object synth adds beside it (the database's `postgres`, the
  *   cache's `redis`, the migration Job's `migrate`, a backup's `backup-<name>`, the restore
- *   workload `restore` of a system with a sqlite or postgres backup, a maintenance task): both would become `<system>-<name>` Services, ServiceAccounts and NetworkPolicies;
+ *   workload `restore` of a system with a sqlite or postgres backup, a maintenance task, the
+ *   HTTP-01 solver's `acme-http01-solver` NetworkPolicy): both would become `<system>-<name>`
+ *   Services, ServiceAccounts and NetworkPolicies;
  * - a volume named like a backup's claim (`backup-<name>`): two PVCs of one name;
  * - pod volume names: a volume called `config-files` (the configFiles mount), `secret-files`
  *   (the secretFiles mount) or like a writable path's emptyDir (`scratch-...`), and writable
@@ -29,6 +31,8 @@ export function checkGeneratedNames(spec: AppSpec, add: Add): void {
   if (spec.database?.engine === 'postgres' && (spec.database.mode ?? 'in-cluster') === 'in-cluster') taken.set('postgres', "the in-cluster PostgreSQL ('database')");
   if (spec.cache !== undefined && (spec.cache.mode ?? 'in-cluster') === 'in-cluster') taken.set('redis', "the in-cluster Redis ('cache')");
   if (spec.migrations !== undefined) taken.set('migrate', "the migration Job ('migrations')");
+  // With ingress-nginx and HTTP-01 the namespace gets names.acmeSolverPolicy: a NetworkPolicy.
+  if (spec.ingress !== undefined && (spec.ingress.tls ?? true)) taken.set('acme-http01-solver', "the NetworkPolicy of cert-manager's HTTP-01 solver pods ('ingress.tls')");
   (spec.backups ?? []).forEach((b, i) => taken.set(names.backupWorkload(b.name), `the backup backups[${i}] (${JSON.stringify(b.name)})`));
   if ((spec.backups ?? []).some(isRestorable)) taken.set(RESTORE, "the restore workload (ServiceAccount and NetworkPolicy of the restore Job of 'backups')");
   (spec.maintenance ?? []).forEach((t, i) => {
