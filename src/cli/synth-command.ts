@@ -2,21 +2,26 @@
  * `npm run synth [-- --check] [--apps DIR] [--out DIR] [--platform FILE]`
  * Exit codes: 0 success; 1 invalid spec or policy violation (nothing written); 2 usage error.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SpecErrors } from '../spec/errors';
 import { parseCommandArgs } from './command';
 import { createProgress, Progress } from './progress';
 import { loadSpecs } from '../spec/load';
 import { BuildStats, buildAutoInto, pairCount, prestartWorkers } from '../synth/parallel';
+import { CacheRecorder, dropCache, synthIncremental } from '../synth/incremental';
 import { CheckSink, isEmptyDiff, StagedWriter, TreeDiff } from '../synth/write';
+import { incrementalOptions, reportIncremental } from './synth-incremental';
 
-export const USAGE = `Usage: npm run synth -- [--check] [--apps DIR] [--out DIR] [--platform FILE] [--quiet]
+export const USAGE = `Usage: npm run synth -- [--check] [--apps DIR] [--out DIR] [--platform FILE] [--quiet] [--full]
 
   --check          write nothing; exit 1 and list the files that differ when DIR is stale
   --apps DIR       read system specs from DIR (default: apps)
   --out DIR        write manifests to DIR (default: dist, or $CDK8S_OUTDIR under cdk8s synth)
   --platform FILE  platform settings (default: platform.yaml)
   --quiet          print only errors and warnings
+  --full           rebuild every system-environment, ignoring the cache in .cache/incremental/
+                   (the default under cdk8s synth, which empties the output folder first)
 `;
 
 export interface SynthOptions {
@@ -25,6 +30,13 @@ export interface SynthOptions {
   readonly out: string;
   readonly platform: string;
   readonly quiet: boolean;
+  /**
+   * Folder of the incremental cache: only the system-environments whose inputs changed since
+   * the last run are rebuilt (src/synth/incremental.ts). The command line uses
+   * .cache/incremental/ under the working directory unless --full is given.
+   * @default - no cache: every pair is built
+   */
+  readonly cacheDir?: string;
 }
 
 export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): SynthOptions {
@@ -33,6 +45,7 @@ export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     {
       check: { type: 'boolean' },
       quiet: { type: 'boolean' },
+      full: { type: 'boolean' },
       apps: { type: 'string' },
       out: { type: 'string' },
       platform: { type: 'string' },
@@ -45,6 +58,7 @@ export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     apps: values.apps ?? 'apps',
     out: values.out ?? env.CDK8S_OUTDIR ?? 'dist',
     platform: values.platform ?? 'platform.yaml',
+    cacheDir: (values.full ?? false) || env.CDK8S_OUTDIR !== undefined ? undefined : resolve('.cache', 'incremental'),
   };
 }
 
@@ -75,11 +89,25 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
   // Files stream to disk (or are compared with it) as they are built: memory stays flat.
   let sink: StagedWriter | CheckSink | undefined;
   let stats: BuildStats | undefined;
-  // Worker threads (many specs only) load their modules while the specs are read.
-  const workers = prestartWorkers(resolve(opts.apps));
+  const cache = opts.check || opts.cacheDir === undefined ? undefined : incrementalOptions(opts.cacheDir, outDir, opts.platform);
+  // Worker threads (many specs only) load their modules while the specs are read; a run that
+  // may reuse its cache will most likely not need them.
+  const workers = cache === undefined || !existsSync(cache.cacheFile) ? prestartWorkers(resolve(opts.apps)) : undefined;
+  let recorder: CacheRecorder | undefined;
   try {
     progress.update(`reading specs from ${opts.apps}/`);
     const specs = loadSpecs(resolve(opts.apps), resolve(opts.platform));
+    if (cache !== undefined) {
+      progress.update(`synthesizing what changed since the last run`);
+      const result = synthIncremental(specs, cache);
+      if (result !== undefined) {
+        progress.done();
+        return reportIncremental(opts, result, started, out, err);
+      }
+      dropCache(cache.cacheFile);
+      recorder = new CacheRecorder(cache);
+      recorder.start(specs);
+    }
     sink = opts.check ? new CheckSink(outDir) : new StagedWriter(outDir);
     const target = sink;
     const pairs = pairCount(specs);
@@ -92,7 +120,7 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
         target.set(path, content);
         if (target.size % PROGRESS_EVERY === 0) progress.update(`synthesizing ${pairs} system-environments: ${target.size} files`);
       },
-    }, workers);
+    }, workers, recorder?.observe);
   } catch (e) {
     if (sink instanceof StagedWriter) sink.abort();
     if (e instanceof SpecErrors) {
@@ -119,6 +147,7 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
     return 1;
   }
   const diff = sink.commit();
+  recorder?.save();
   for (const w of orphanedVolumeWarnings(diff)) err(`${w}\n`);
   if (!opts.quiet) {
     out(

@@ -97,13 +97,22 @@ export function addSystemFiles(tree: TreeSink, s: SynthesizedSystem, specFile: s
   tree.set(`${s.ctx.env}/${s.ctx.system}/README.md`, systemPage(s, specFile));
 }
 
+/**
+ * Told about each system/environment pair once it is built, with its files: the incremental
+ * synth cache (src/synth/incremental.ts) records them.
+ */
+export type PairObserver = (system: LoadedSystem, built: SynthesizedSystem, files: ReadonlyArray<readonly [string, string]>) => void;
+
 /** Builds every file of dist/ into `sink`, serially; throws SpecErrors when any object is invalid. */
-export function buildInto(specs: LoadedSpecs, platformFile: string, sink: TreeSink): void {
+export function buildInto(specs: LoadedSpecs, platformFile: string, sink: TreeSink, onPair?: PairObserver): void {
   const errors: SpecError[] = [];
   for (const { env, systems } of environmentsOf(specs)) {
     const synthesized = systems.map((system) => {
       const s = buildSystem(system, env, specs.platform, errors);
-      addSystemFiles(sink, s, system.file);
+      const files: Tree = new Map();
+      addSystemFiles(files, s, system.file);
+      for (const [path, content] of files) sink.set(path, content);
+      onPair?.(system, s, [...files]);
       return s;
     });
     buildEnvironmentFolders(sink, env, specs.platform, synthesized, platformFile, errors);

@@ -25,7 +25,7 @@ import type { SynthesizedSystem } from '../../argocd/environment-charts';
 import { SpecError, SpecErrors } from '../spec/errors';
 import type { LoadedSpecs, LoadedSystem } from '../spec/load';
 import type { PlatformSpec } from '../spec/platform.generated';
-import { addSystemFiles, buildEnvironmentFolders, buildInto, buildSystem, environmentsOf, Tree, TreeSink } from './build';
+import { addSystemFiles, buildEnvironmentFolders, buildInto, buildSystem, environmentsOf, PairObserver, Tree, TreeSink } from './build';
 
 /**
  * Below this many system/environment pairs the serial build is as fast or faster: a worker
@@ -55,6 +55,8 @@ export interface ParallelOptions {
   readonly pool?: WorkerPool;
   /** Whether the main thread also takes pairs (default true); tests turn it off to make workers do everything. */
   readonly mainThreadBuilds?: boolean;
+  /** Told about each pair as it is assembled (the incremental synth cache). @default - nobody */
+  readonly onPair?: PairObserver;
 }
 
 export interface BuildStats {
@@ -190,14 +192,14 @@ export function buildTreeAuto(specs: LoadedSpecs, platformFile: string, pool?: W
  * buildTreeAuto into any sink (see TreeSink); closes `pool`. GITOPS_SYNTH_MAIN_BUILDS=0 leaves
  * every pair to the workers (tests use it to prove the workers of the bundle build).
  */
-export function buildAutoInto(specs: LoadedSpecs, platformFile: string, sink: TreeSink, pool?: WorkerPool): BuildStats {
+export function buildAutoInto(specs: LoadedSpecs, platformFile: string, sink: TreeSink, pool?: WorkerPool, onPair?: PairObserver): BuildStats {
   try {
     const forced = forcedWorkers();
     if (forced === 0 || (forced === undefined && (pairCount(specs) < PARALLEL_MIN_PAIRS || availableParallelism() < 2))) {
-      buildInto(specs, platformFile, sink);
+      buildInto(specs, platformFile, sink, onPair);
       return { workers: 0, pairsOnMainThread: pairCount(specs), pairsOnWorkers: 0 };
     }
-    return buildParallelInto(specs, platformFile, sink, { workers: forced, pool, mainThreadBuilds: process.env.GITOPS_SYNTH_MAIN_BUILDS !== '0' });
+    return buildParallelInto(specs, platformFile, sink, { workers: forced, pool, mainThreadBuilds: process.env.GITOPS_SYNTH_MAIN_BUILDS !== '0', onPair });
   } finally {
     pool?.close();
   }
@@ -222,7 +224,7 @@ function revive(e: PlainError): Error {
  * holds a fraction of the objects in memory and sends a fraction across threads;
  * test/parallel.test.ts checks that the folders come out byte-identical to buildTree's.
  */
-function forEnvironmentFolders(s: SynthesizedSystem): SynthesizedSystem {
+export function forEnvironmentFolders(s: SynthesizedSystem): SynthesizedSystem {
   return {
     ctx: s.ctx,
     manifests: s.manifests.map((m) => (m.kind === 'HorizontalPodAutoscaler' ? m : { apiVersion: m.apiVersion, kind: m.kind, metadata: m.metadata })),
@@ -329,6 +331,7 @@ export function buildParallelInto(specs: LoadedSpecs, platformFile: string, tree
         tree.set(path, content);
       }
       synthesized.push(r.system!);
+      options.onPair?.(specs.systems[pairs[next - 1][0]], r.system!, r.files);
       finishEnvironments();
     }
   };
