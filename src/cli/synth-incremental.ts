@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { codeFingerprint, IncrementalOptions, IncrementalResult } from '../synth/incremental';
+import { codeFingerprint } from '../synth/code-fingerprint';
+import { IncrementalOptions, IncrementalResult } from '../synth/incremental';
 import { PARALLEL_MIN_PAIRS } from '../synth/parallel';
 import { orphanedVolumeWarnings, SynthOptions } from './synth-command';
 

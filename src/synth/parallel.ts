@@ -222,7 +222,7 @@ function revive(e: PlainError): Error {
  * read of a system once its files are made: the context, every object's identity and scope,
  * and HorizontalPodAutoscalers whole. Keeping only that until the environment is finished
  * holds a fraction of the objects in memory and sends a fraction across threads;
- * test/parallel.test.ts checks that the folders come out byte-identical to buildTree's.
+ * test/parallel.slow.test.ts checks that the folders come out byte-identical to buildTree's.
  */
 export function forEnvironmentFolders(s: SynthesizedSystem): SynthesizedSystem {
   return {
