@@ -182,7 +182,7 @@ export class CacheRecorder {
     this.pairs.set(`${env}/${built.ctx.system}`, {
       key: pairKey(this.opts.codeHash, this.platformHash, system, env),
       summary: forEnvironmentFolders(built),
-      files: files.map(([p]) => [p, ''] as const),
+      files: files.map(([p, content]) => [p, sha256(content)] as const),
     });
   };
 
@@ -192,9 +192,9 @@ export class CacheRecorder {
     const inPairs = new Set<string>();
     for (const [folder, p] of this.pairs) {
       const files: Record<string, FileStamp> = {};
-      for (const [path] of p.files) {
-        const abs = join(this.opts.outDir, path);
-        files[path] = stampOf(abs, readFileSync(abs, 'utf8'));
+      for (const [path, hash] of p.files) {
+        const st = statSync(join(this.opts.outDir, path));
+        files[path] = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, hash };
         inPairs.add(path);
       }
       pairs[folder] = { key: p.key, summary: p.summary, files };
