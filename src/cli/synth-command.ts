@@ -91,8 +91,9 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
   let stats: BuildStats | undefined;
   const cache = opts.check || opts.cacheDir === undefined ? undefined : incrementalOptions(opts.cacheDir, outDir, opts.platform);
   // Worker threads (many specs only) load their modules while the specs are read; a run that
-  // may reuse its cache will most likely not need them.
-  const workers = cache === undefined || !existsSync(cache.cacheFile) ? prestartWorkers(resolve(opts.apps)) : undefined;
+  // can reuse its cache (one, and the output folder it describes) will most likely not need them.
+  const reusable = cache !== undefined && existsSync(cache.cacheFile) && existsSync(outDir);
+  const workers = reusable ? undefined : prestartWorkers(resolve(opts.apps));
   let recorder: CacheRecorder | undefined;
   try {
     progress.update(`reading specs from ${opts.apps}/`);
