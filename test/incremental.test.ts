@@ -62,7 +62,7 @@ test('the first run, without a cache, is a full synth and writes the cache', () 
   const r = synth();
   expect(r.status).toBe(0);
   expect(rebuilt(r.stdout)).toBeUndefined();
-  expect(readdirSync(cacheDir).filter((n) => n.endsWith('.v8'))).toHaveLength(1);
+  expect(readdirSync(cacheDir).sort()).toEqual([expect.stringMatching(/^[0-9a-f]{16}\.specs\.v8$/), expect.stringMatching(/^[0-9a-f]{16}\.v8$/)]);
   expect(readTree(out)).toEqual(fullSynth());
 });
 
@@ -130,8 +130,7 @@ test('a hand-edited, added or deleted file in the output is put back as a full s
 
 test('a corrupt cache only means a full synth', () => {
   expect(synth().status).toBe(0);
-  const [cache] = readdirSync(cacheDir).filter((n) => n.endsWith('.v8'));
-  writeFileSync(join(cacheDir, cache), 'not a cache');
+  for (const cache of readdirSync(cacheDir)) writeFileSync(join(cacheDir, cache), 'not a cache');
   edit(join(apps, 'magnetiq.yaml'), (t) => t.replace(/magnetiq-frontend:v[0-9.]+/g, 'magnetiq-frontend:v9.9.9'));
   const r = synth();
   expect(r.status).toBe(0);
@@ -152,5 +151,15 @@ test('rejects an invalid spec, writing nothing and keeping the cache usable', ()
   expect(readTree(out)).toEqual(before);
   writeFileSync(join(apps, 'magnetiq.yaml'), bad);
   expect(rebuilt(synth().stdout)).toEqual([1, 6]);
+  expect(readTree(out)).toEqual(fullSynth());
+});
+
+test('a corrupt cache of loaded specs only means loading every spec again', () => {
+  expect(synth().status).toBe(0);
+  const [specs] = readdirSync(cacheDir).filter((n) => n.endsWith('.specs.v8'));
+  writeFileSync(join(cacheDir, specs), 'not a cache');
+  edit(join(apps, 'tequipy.yaml'), (t) => t.replace(/^  staging:\n/m, '  staging:\n    description: staging of tequipy, edited\n'));
+  const r = synth();
+  expect(rebuilt(r.stdout)).toEqual([1, 6]);
   expect(readTree(out)).toEqual(fullSynth());
 });

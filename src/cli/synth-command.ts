@@ -10,6 +10,7 @@ import { createProgress, Progress } from './progress';
 import { loadSpecs } from '../spec/load';
 import { BuildStats, buildAutoInto, pairCount, prestartWorkers } from '../synth/parallel';
 import { CacheRecorder, dropCache, synthIncremental } from '../synth/incremental';
+import { SpecCache } from '../synth/spec-cache';
 import { CheckSink, isEmptyDiff, StagedWriter, TreeDiff } from '../synth/write';
 import { incrementalOptions, reportIncremental } from './synth-incremental';
 
@@ -97,7 +98,9 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
   let recorder: CacheRecorder | undefined;
   try {
     progress.update(`reading specs from ${opts.apps}/`);
-    const specs = loadSpecs(resolve(opts.apps), resolve(opts.platform));
+    const specCache = cache === undefined ? undefined : new SpecCache(cache.cacheFile.replace(/\.v8$/, '.specs.v8'), cache.codeHash);
+    const specs = loadSpecs(resolve(opts.apps), resolve(opts.platform), specCache?.loader());
+    specCache?.save();
     if (cache !== undefined) {
       progress.update(`synthesizing what changed since the last run`);
       const result = synthIncremental(specs, cache);

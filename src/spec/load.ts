@@ -145,8 +145,11 @@ export function loadSystem(file: string, platform: PlatformSpec): LoadedSystem {
   return { file: shown, base, environments };
 }
 
-/** Loads platform.yaml and every spec of a folder; collects every error before throwing. */
-export function loadSpecs(appsDir: string, platformFile: string): LoadedSpecs {
+/**
+ * Loads platform.yaml and every spec of a folder; collects every error before throwing.
+ * `loadOne` loads one spec (incremental synth passes one that reuses specs loaded before).
+ */
+export function loadSpecs(appsDir: string, platformFile: string, loadOne: (file: string, platform: PlatformSpec) => LoadedSystem = loadSystem): LoadedSpecs {
   const platform = loadPlatform(platformFile);
   const errors: SpecError[] = [];
   const systems: LoadedSystem[] = [];
@@ -154,7 +157,7 @@ export function loadSpecs(appsDir: string, platformFile: string): LoadedSpecs {
   if (files.length === 0) throw new SpecErrors([new SpecError(displayPath(appsDir), '', 'holds no *.yaml spec; add one per system (see apps/ in the README)')]);
   for (const file of files) {
     try {
-      systems.push(loadSystem(file, platform));
+      systems.push(loadOne(file, platform));
     } catch (e) {
       if (!(e instanceof SpecErrors)) throw e;
       errors.push(...e.errors);

@@ -9,8 +9,11 @@
  * with. On the next run a pair whose inputs hash the same and whose files on disk are exactly
  * those (none edited, added or removed by hand) is not built again: its files stay as they are.
  * The environment folders (platform/, apps/, bootstrap/) depend on every system of their
- * environment, so they are always rebuilt, from the recorded summaries of the pairs that were
- * not; only their files whose content changed are written.
+ * environment, through what the Argo CD charts read of it: its name, namespace and objects'
+ * identities (envSummary, which leaves the spec out, so a chart that starts reading the spec
+ * fails the byte-identity tests instead of going stale). They are rebuilt when any of that
+ * changed in their environment, from the recorded summaries, and only their files whose
+ * content changed are written. Loaded specs are cached too (SpecCache), by file content.
  *
  * Anything unexpected (no cache, a cache that does not parse, another code hash, another
  * output folder) means a full synth, which writes a new cache. The cache file is removed
@@ -26,10 +29,11 @@ import { SpecError, SpecErrors } from '../spec/errors';
 import type { LoadedSpecs, LoadedSystem } from '../spec/load';
 import { addSystemFiles, buildEnvironmentFolders, buildSystem, environmentsOf, PairObserver, Tree } from './build';
 import { forEnvironmentFolders } from './parallel';
+import { ResolvedPlatform, resolvePlatform } from '../model/context';
 import type { TreeDiff } from './write';
 
 /** Bumped whenever the layout of the cache file changes: an older file then means a full synth. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 /** What a file looked like when synth wrote it: any change on disk shows in one of these. */
 interface FileStamp {
@@ -41,11 +45,17 @@ interface FileStamp {
 }
 
 interface CachedPair {
+  /** Hash of the spec file's path and content: while it holds, so does `key`. */
+  readonly fileKey: string;
   /** Hash of the pair's inputs (see pairKey). */
   readonly key: string;
   readonly summary: SynthesizedSystem;
-  /** The pair's files (paths relative to the output folder) and their stamps. */
-  readonly files: Record<string, FileStamp>;
+  /** Hash of `summary`, what the environment folders are built from. */
+  readonly summaryHash: string;
+  /** The pair's files, relative to the output folder. */
+  readonly files: readonly string[];
+  /** Hash of the size, mtime and inode of each of them as written (see statDigest). */
+  readonly digest: string;
 }
 
 interface CacheFile {
@@ -56,6 +66,8 @@ interface CacheFile {
   readonly pairs: Record<string, CachedPair>;
   /** Files of the environment folders (platform/, apps/, bootstrap/). */
   readonly shared: Record<string, FileStamp>;
+  /** By environment, the hash of what its folders were built from (see envKey). */
+  readonly envs: Record<string, string>;
 }
 
 export interface IncrementalOptions {
@@ -97,11 +109,50 @@ function pairKey(codeHash: string, platformHash: string, system: LoadedSystem, e
   return sha256(JSON.stringify([codeHash, platformHash, system.file, env, { ...spec, environments: Object.keys(spec.environments) }]));
 }
 
+/**
+ * What the environment folders are built from for one system: its context without the spec
+ * (the Argo CD charts read the name, environment and namespace) and its objects' identities
+ * and HorizontalPodAutoscalers (forEnvironmentFolders).
+ */
+function envSummary(s: SynthesizedSystem): SynthesizedSystem {
+  const { system, env, namespace } = s.ctx;
+  const manifests = forEnvironmentFolders(s).manifests.map((m) => {
+    const identity = { apiVersion: m.apiVersion, kind: m.kind, metadata: { name: m.metadata.name, namespace: m.metadata.namespace } };
+    const scaleTargetRef = (m as { spec?: { scaleTargetRef?: unknown } }).spec?.scaleTargetRef;
+    return (m.kind === 'HorizontalPodAutoscaler' ? { ...identity, spec: { scaleTargetRef } } : identity) as SynthesizedSystem['manifests'][number];
+  });
+  return { ctx: { system, env, namespace } as SynthesizedSystem['ctx'], manifests };
+}
+
+/** An envSummary with the environment's platform settings put back, as the charts take it. */
+function withPlatform(s: SynthesizedSystem, platform: ResolvedPlatform): SynthesizedSystem {
+  return { ctx: { ...s.ctx, platform }, manifests: s.manifests };
+}
+
+function envKey(codeHash: string, platformHash: string, env: string, summaryHashes: readonly string[]): string {
+  return sha256(JSON.stringify([codeHash, platformHash, env, summaryHashes]));
+}
+
+/** Hash of the size, mtime and inode of files under `outDir`; undefined when one is missing. */
+function statDigest(outDir: string, paths: readonly string[]): string | undefined {
+  const hash = createHash('sha256');
+  for (const path of paths) {
+    const st = statSync(join(outDir, path), { throwIfNoEntry: false });
+    if (st === undefined) return undefined;
+    hash.update(`${path}:${st.size}:${st.mtimeMs}:${st.ino}\n`);
+  }
+  return hash.digest('base64');
+}
+
+function fileKey(codeHash: string, platformHash: string, file: string, content: Buffer): string {
+  return createHash('sha256').update(`${codeHash}\0${platformHash}\0${file}\0`).update(content).digest('base64');
+}
+
 function readCache(opts: IncrementalOptions): CacheFile | undefined {
   try {
     const cache = deserialize(readFileSync(opts.cacheFile)) as CacheFile;
     if (cache.version !== CACHE_VERSION || cache.codeHash !== opts.codeHash || cache.outDir !== opts.outDir) return undefined;
-    if (typeof cache.pairs !== 'object' || typeof cache.shared !== 'object') return undefined;
+    if (typeof cache.pairs !== 'object' || typeof cache.shared !== 'object' || typeof cache.envs !== 'object') return undefined;
     return cache;
   } catch {
     return undefined; // no cache, or one that does not parse: a full synth
@@ -113,33 +164,22 @@ function stampOf(abs: string, content: string): FileStamp {
   return { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, hash: sha256(content) };
 }
 
-/** Whether every file of a folder is exactly as recorded, and no other file is there. */
-function folderIntact(outDir: string, folder: string, files: Record<string, FileStamp>): boolean {
+/** Whether every file of a pair's folder is exactly as recorded, and no other file is there. */
+function folderIntact(outDir: string, folder: string, pair: CachedPair): boolean {
   let names: string[];
   try {
     names = readdirSync(join(outDir, folder));
   } catch {
     return false;
   }
-  const recorded = Object.keys(files);
-  if (names.length !== recorded.length) return false;
-  for (const path of recorded) {
-    const want = files[path];
-    try {
-      const st = statSync(join(outDir, path));
-      if (st.size !== want.size || st.mtimeMs !== want.mtimeMs || st.ino !== want.ino) return false;
-    } catch {
-      return false;
-    }
-  }
-  return true;
+  return names.length === pair.files.length && statDigest(outDir, pair.files) === pair.digest;
 }
 
 /**
  * Caches kept per cache folder: one per output folder, and runs into temporary folders (tests,
  * the bench) would otherwise pile up; the least recently written go first.
  */
-const MAX_CACHES = 8;
+const MAX_CACHES = 16;
 
 function writeCache(opts: IncrementalOptions, cache: CacheFile): void {
   const dir = dirname(opts.cacheFile);
@@ -166,23 +206,27 @@ export function dropCache(cacheFile: string): void {
  * (the stamps are those of the files as written).
  */
 export class CacheRecorder {
-  private readonly pairs = new Map<string, { key: string; summary: SynthesizedSystem; files: Array<readonly [string, string]> }>();
+  private readonly pairs = new Map<string, { fileKey: string; key: string; summary: SynthesizedSystem; files: string[] }>();
   private platformHash = '';
 
   constructor(private readonly opts: IncrementalOptions) {}
 
+  private environments: string[] = [];
+
   /** Call before the build with the specs it builds. */
   start(specs: LoadedSpecs): void {
     this.platformHash = sha256(JSON.stringify(specs.platform));
+    this.environments = environmentsOf(specs).map((e) => e.env);
   }
 
   /** The hook to pass to the build (see PairObserver). */
   readonly observe: PairObserver = (system, built, files) => {
     const env = built.ctx.env;
     this.pairs.set(`${env}/${built.ctx.system}`, {
+      fileKey: fileKey(this.opts.codeHash, this.platformHash, system.file, readFileSync(system.file)),
       key: pairKey(this.opts.codeHash, this.platformHash, system, env),
-      summary: forEnvironmentFolders(built),
-      files: files.map(([p, content]) => [p, sha256(content)] as const),
+      summary: envSummary(built),
+      files: files.map(([p]) => p),
     });
   };
 
@@ -191,13 +235,14 @@ export class CacheRecorder {
     const pairs: Record<string, CachedPair> = {};
     const inPairs = new Set<string>();
     for (const [folder, p] of this.pairs) {
-      const files: Record<string, FileStamp> = {};
-      for (const [path, hash] of p.files) {
-        const st = statSync(join(this.opts.outDir, path));
-        files[path] = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, hash };
-        inPairs.add(path);
-      }
-      pairs[folder] = { key: p.key, summary: p.summary, files };
+      for (const path of p.files) inPairs.add(path);
+      const summaryHash = sha256(JSON.stringify(p.summary));
+      pairs[folder] = { fileKey: p.fileKey, key: p.key, summary: p.summary, summaryHash, files: p.files, digest: statDigest(this.opts.outDir, p.files) ?? '' };
+    }
+    const envs: Record<string, string> = {};
+    for (const env of this.environments) {
+      const hashes = Object.entries(pairs).filter(([f]) => f.startsWith(`${env}/`)).map(([, p]) => p.summaryHash);
+      envs[env] = envKey(this.opts.codeHash, this.platformHash, env, hashes);
     }
     const shared: Record<string, FileStamp> = {};
     for (const path of listFiles(this.opts.outDir)) {
@@ -205,7 +250,7 @@ export class CacheRecorder {
       const abs = join(this.opts.outDir, path);
       shared[path] = stampOf(abs, readFileSync(abs, 'utf8'));
     }
-    writeCache(this.opts, { version: CACHE_VERSION, codeHash: this.opts.codeHash, outDir: this.opts.outDir, pairs, shared });
+    writeCache(this.opts, { version: CACHE_VERSION, codeHash: this.opts.codeHash, outDir: this.opts.outDir, pairs, shared, envs });
   }
 }
 
@@ -250,21 +295,31 @@ export function synthIncremental(specs: LoadedSpecs, opts: IncrementalOptions): 
   const rebuiltFolders = new Set<string>();
   // Which pairs can be reused; when many cannot (a code change, a platform.yaml edit), the
   // full synth, which spreads pairs over threads, is faster than building them here.
+  const fileKeys = new Map<string, string>();
   const environments = environmentsOf(specs).map(({ env, systems }) =>
     systems.map((system) => {
-      const key = pairKey(opts.codeHash, platformHash, system, env);
       const folder = `${env}/${system.environments.get(env)!.name}`;
+      let fk = fileKeys.get(system.file);
+      if (fk === undefined) {
+        fk = fileKey(opts.codeHash, platformHash, system.file, readFileSync(system.file));
+        fileKeys.set(system.file, fk);
+      }
       const cached = cache.pairs[folder];
-      const reusable = cached !== undefined && cached.key === key && folderIntact(opts.outDir, folder, cached.files);
-      return { env, system, key, folder, cached: reusable ? cached : undefined };
+      // The merged spec is hashed only when its file changed: an edit to one environment's
+      // overrides then rebuilds that environment only.
+      const key = cached !== undefined && cached.fileKey === fk ? cached.key : pairKey(opts.codeHash, platformHash, system, env);
+      const reusable = cached !== undefined && cached.key === key && folderIntact(opts.outDir, folder, cached);
+      return { env, system, key, fileKey: fk, folder, cached: reusable ? cached : undefined };
     }),
   );
   const pairCount = environments.reduce((n, e) => n + e.length, 0);
   const stale = environments.reduce((n, e) => n + e.filter((p) => p.cached === undefined).length, 0);
   if (stale > opts.maxRebuilt) return undefined;
 
+  const envs: Record<string, string> = {};
+  const keptShared = new Set<string>();
   for (const [i, { env }] of environmentsOf(specs).entries()) {
-    const summaries = environments[i].map(({ system, key, folder, cached }) => {
+    const summaries = environments[i].map(({ system, key, fileKey: fk, folder, cached }) => {
       if (cached !== undefined) {
         pairs[folder] = cached;
         return cached.summary;
@@ -274,11 +329,20 @@ export function synthIncremental(specs: LoadedSpecs, opts: IncrementalOptions): 
       addSystemFiles(files, s, system.file);
       for (const [path, content] of files) built.set(path, content);
       rebuiltFolders.add(folder);
-      const summary = forEnvironmentFolders(s);
-      pairs[folder] = { key, summary, files: Object.fromEntries([...files.keys()].map((p) => [p, { size: -1, mtimeMs: -1, ino: -1, hash: '' }])) };
+      const summary = envSummary(s);
+      // The digest is taken once the files are written.
+      pairs[folder] = { fileKey: fk, key, summary, summaryHash: sha256(JSON.stringify(summary)), files: [...files.keys()], digest: '' };
       return summary;
     });
-    buildEnvironmentFolders(built, env, specs.platform, summaries, opts.platformFile, errors);
+    envs[env] = envKey(opts.codeHash, platformHash, env, environments[i].map(({ folder }) => pairs[folder].summaryHash));
+    const ownFiles = Object.keys(cache.shared).filter((p) => p.startsWith(`${env}/`));
+    if (cache.envs[env] === envs[env] && ownFiles.length > 0 && ownFiles.every((p) => stampMatches(join(opts.outDir, p), cache.shared[p]))) {
+      // Nothing its folders are built from changed, and they are as written: they stay.
+      for (const p of ownFiles) keptShared.add(p);
+      continue;
+    }
+    const platform = resolvePlatform(specs.platform, env);
+    buildEnvironmentFolders(built, env, specs.platform, summaries.map((x) => withPlatform(x, platform)), opts.platformFile, errors);
   }
   if (errors.length > 0) throw new SpecErrors(errors);
 
@@ -288,13 +352,14 @@ export function synthIncremental(specs: LoadedSpecs, opts: IncrementalOptions): 
   const changed: string[] = [];
   const removed: string[] = [];
   const shared: Record<string, FileStamp> = {};
-  const keep = new Set<string>();
-  for (const p of Object.values(pairs)) for (const path of Object.keys(p.files)) keep.add(path);
+  const keep = new Set<string>(keptShared);
+  for (const p of Object.values(pairs)) for (const path of p.files) keep.add(path);
+  for (const path of keptShared) shared[path] = cache.shared[path];
 
   for (const [path, content] of built) {
     const abs = join(opts.outDir, path);
     const hash = sha256(content);
-    const before = cache.shared[path] ?? cachedPairFile(cache, path);
+    const before = cache.shared[path];
     let current: string | undefined;
     if (before !== undefined && before.hash === hash && stampMatches(abs, before)) current = content;
     else {
@@ -309,10 +374,9 @@ export function synthIncremental(specs: LoadedSpecs, opts: IncrementalOptions): 
       (current === undefined ? added : changed).push(path);
     }
     const stamp = before !== undefined && current === content && before.hash === hash && stampMatches(abs, before) ? before : stampOf(abs, content);
-    const folder = path.split('/').slice(0, 2).join('/');
-    if (rebuiltFolders.has(folder)) pairs[folder].files[path] = stamp;
-    else shared[path] = stamp;
+    if (!rebuiltFolders.has(path.split('/').slice(0, 2).join('/'))) shared[path] = stamp;
   }
+  for (const folder of rebuiltFolders) pairs[folder] = { ...pairs[folder], digest: statDigest(opts.outDir, pairs[folder].files) ?? '' };
 
   // Whatever is on disk and was not produced goes, as a full synth's staged swap would drop it.
   // Intact folders hold exactly their files (folderIntact), so only the others are listed.
@@ -341,17 +405,13 @@ export function synthIncremental(specs: LoadedSpecs, opts: IncrementalOptions): 
       rmSync(join(opts.outDir, rel), { recursive: true, force: true });
     }
   }
-  writeCache(opts, { version: CACHE_VERSION, codeHash: opts.codeHash, outDir: opts.outDir, pairs, shared });
+  writeCache(opts, { version: CACHE_VERSION, codeHash: opts.codeHash, outDir: opts.outDir, pairs, shared, envs });
   return {
     diff: { added: added.sort(), changed: changed.sort(), removed: removed.sort() },
     files: produced.size,
     pairs: pairCount,
     rebuilt: rebuiltFolders.size,
   };
-}
-
-function cachedPairFile(cache: CacheFile, path: string): FileStamp | undefined {
-  return cache.pairs[path.split('/').slice(0, 2).join('/')]?.files[path];
 }
 
 function stampMatches(abs: string, want: FileStamp): boolean {
