@@ -30,7 +30,7 @@ import type { LoadedSpecs, LoadedSystem } from '../spec/load';
 import { addSystemFiles, buildEnvironmentFolders, buildSystem, environmentsOf, PairObserver, Tree } from './build';
 import { forEnvironmentFolders } from './parallel';
 import { ResolvedPlatform, resolvePlatform } from '../model/context';
-import type { TreeDiff } from './write';
+import { recoverInterruptedWrite, TreeDiff } from './write';
 
 /** Bumped whenever the layout of the cache file changes: an older file then means a full synth. */
 const CACHE_VERSION = 2;
@@ -288,6 +288,8 @@ function replaceFile(abs: string, content: string): void {
 export function synthIncremental(specs: LoadedSpecs, opts: IncrementalOptions): IncrementalResult | undefined {
   const cache = readCache(opts);
   if (cache === undefined) return undefined;
+  // A full synth killed during its swap left the previous tree aside: put it back first.
+  recoverInterruptedWrite(opts.outDir);
   const platformHash = sha256(JSON.stringify(specs.platform));
   const errors: SpecError[] = [];
   const built: Tree = new Map();
