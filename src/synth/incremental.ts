@@ -33,7 +33,7 @@ import { ResolvedPlatform, resolvePlatform } from '../model/context';
 import { recoverInterruptedWrite, TreeDiff } from './write';
 
 /** Bumped whenever the layout of the cache file changes: an older file then means a full synth. */
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
 /** What a file looked like when synth wrote it: any change on disk shows in one of these. */
 interface FileStamp {
@@ -49,11 +49,15 @@ interface CachedPair {
   readonly fileKey: string;
   /** Hash of the pair's inputs (see pairKey). */
   readonly key: string;
-  readonly summary: SynthesizedSystem;
+  /**
+   * envSummary as JSON: parsed only when the environment folders are rebuilt (kept as one
+   * string, the cache of a thousand systems reads in a fraction of the time).
+   */
+  readonly summary: string;
   /** Hash of `summary`, what the environment folders are built from. */
   readonly summaryHash: string;
-  /** The pair's files, relative to the output folder. */
-  readonly files: readonly string[];
+  /** The pair's files, relative to the output folder, one per line. */
+  readonly files: string;
   /** Hash of the size, mtime and inode of each of them as written (see statDigest). */
   readonly digest: string;
 }
@@ -172,7 +176,8 @@ function folderIntact(outDir: string, folder: string, pair: CachedPair): boolean
   } catch {
     return false;
   }
-  return names.length === pair.files.length && statDigest(outDir, pair.files) === pair.digest;
+  const files = pair.files.split('\n');
+  return names.length === files.length && statDigest(outDir, files) === pair.digest;
 }
 
 /**
@@ -236,8 +241,8 @@ export class CacheRecorder {
     const inPairs = new Set<string>();
     for (const [folder, p] of this.pairs) {
       for (const path of p.files) inPairs.add(path);
-      const summaryHash = sha256(JSON.stringify(p.summary));
-      pairs[folder] = { fileKey: p.fileKey, key: p.key, summary: p.summary, summaryHash, files: p.files, digest: statDigest(this.opts.outDir, p.files) ?? '' };
+      const summary = JSON.stringify(p.summary);
+      pairs[folder] = { fileKey: p.fileKey, key: p.key, summary, summaryHash: sha256(summary), files: p.files.join('\n'), digest: statDigest(this.opts.outDir, p.files) ?? '' };
     }
     const envs: Record<string, string> = {};
     for (const env of this.environments) {
@@ -331,9 +336,9 @@ export function synthIncremental(specs: LoadedSpecs, opts: IncrementalOptions): 
       addSystemFiles(files, s, system.file);
       for (const [path, content] of files) built.set(path, content);
       rebuiltFolders.add(folder);
-      const summary = envSummary(s);
+      const summary = JSON.stringify(envSummary(s));
       // The digest is taken once the files are written.
-      pairs[folder] = { fileKey: fk, key, summary, summaryHash: sha256(JSON.stringify(summary)), files: [...files.keys()], digest: '' };
+      pairs[folder] = { fileKey: fk, key, summary, summaryHash: sha256(summary), files: [...files.keys()].join('\n'), digest: '' };
       return summary;
     });
     envs[env] = envKey(opts.codeHash, platformHash, env, environments[i].map(({ folder }) => pairs[folder].summaryHash));
@@ -344,7 +349,7 @@ export function synthIncremental(specs: LoadedSpecs, opts: IncrementalOptions): 
       continue;
     }
     const platform = resolvePlatform(specs.platform, env);
-    buildEnvironmentFolders(built, env, specs.platform, summaries.map((x) => withPlatform(x, platform)), opts.platformFile, errors);
+    buildEnvironmentFolders(built, env, specs.platform, summaries.map((x) => withPlatform(JSON.parse(x) as SynthesizedSystem, platform)), opts.platformFile, errors);
   }
   if (errors.length > 0) throw new SpecErrors(errors);
 
@@ -355,7 +360,7 @@ export function synthIncremental(specs: LoadedSpecs, opts: IncrementalOptions): 
   const removed: string[] = [];
   const shared: Record<string, FileStamp> = {};
   const keep = new Set<string>(keptShared);
-  for (const p of Object.values(pairs)) for (const path of p.files) keep.add(path);
+  for (const p of Object.values(pairs)) for (const path of p.files.split('\n')) keep.add(path);
   for (const path of keptShared) shared[path] = cache.shared[path];
 
   for (const [path, content] of built) {
@@ -378,7 +383,7 @@ export function synthIncremental(specs: LoadedSpecs, opts: IncrementalOptions): 
     const stamp = before !== undefined && current === content && before.hash === hash && stampMatches(abs, before) ? before : stampOf(abs, content);
     if (!rebuiltFolders.has(path.split('/').slice(0, 2).join('/'))) shared[path] = stamp;
   }
-  for (const folder of rebuiltFolders) pairs[folder] = { ...pairs[folder], digest: statDigest(opts.outDir, pairs[folder].files) ?? '' };
+  for (const folder of rebuiltFolders) pairs[folder] = { ...pairs[folder], digest: statDigest(opts.outDir, pairs[folder].files.split('\n')) ?? '' };
 
   // Whatever is on disk and was not produced goes, as a full synth's staged swap would drop it.
   // Intact folders hold exactly their files (folderIntact), so only the others are listed.
