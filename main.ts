@@ -8,4 +8,4 @@ import { isSynthWorker, runWorker } from './src/synth/parallel';
 
 // npm run synth's worker threads start from the same bundle as the command (see src/synth/parallel.ts).
 if (isSynthWorker()) runWorker();
-else void runCommand(USAGE, (argv, io) => runSynth(parseSynthArgs(argv), io.out, io.err, io.progress));
+else void runCommand(USAGE, (argv, io) => runSynth(parseSynthArgs(argv, io.env), io.out, io.err, io.progress));

@@ -6,10 +6,10 @@
 import { Construct } from 'constructs';
 import { Application, ApplicationSpec } from '../imports/argocd';
 import { POD_SECURITY_LABELS } from '../charts/namespace';
-import { SYNC_WAVE } from '../charts/meta';
+import { APP_WAVE, SYNC_OPTION, SYNC_WAVE } from '../charts/meta';
 import { LONGHORN_NAMESPACE } from '../charts/platform-chart';
 import type { ResolvedPlatform } from '../src/model/context';
-import { MANAGED_BY } from '../src/model/names';
+import { MANAGED_BY, names } from '../src/model/names';
 
 /** Where Argo CD itself runs: child Applications and projects live in that cluster. */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
@@ -22,10 +22,6 @@ export const RETRY = { limit: 5, backoff: { duration: '5s', factor: 2, maxDurati
  * The path form is the one the API server accepts without a "domain-qualified finalizer" warning.
  */
 export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io/foreground';
-
-export function projectName(env: string, kind: 'systems' | 'platform'): string {
-  return `${env}-${kind}`;
-}
 
 export function distFolder(platform: ResolvedPlatform, folder: string): string {
   return `${platform.distPath}/${platform.env}/${folder}`;
@@ -59,24 +55,24 @@ export class SystemApplication extends Construct {
     const { platform: p } = props;
     new Application(this, 'application', {
       metadata: {
-        name: `${props.system}-${p.env}`,
+        name: names.application(props.system, p.env),
         namespace: p.argocdNamespace,
         labels: { ...labels(p), 'app.kubernetes.io/part-of': props.system },
-        annotations: { [SYNC_WAVE]: '0' },
+        annotations: { [SYNC_WAVE]: String(APP_WAVE.systems) },
         finalizers: [RESOURCES_FINALIZER],
       },
       spec: {
-        project: projectName(p.env, 'systems'),
+        project: names.project(p.env, 'systems'),
         source: source(p, props.system),
         destination: { server: p.cluster, namespace: props.namespace },
         syncPolicy: {
           automated: { prune: true, selfHeal: true, allowEmpty: false },
           syncOptions: [
-            'CreateNamespace=true',
-            'PrunePropagationPolicy=foreground',
-            'PruneLast=true',
-            'RespectIgnoreDifferences=true',
-            'ServerSideApply=true',
+            SYNC_OPTION.createNamespace,
+            SYNC_OPTION.prunePropagationForeground,
+            SYNC_OPTION.pruneLast,
+            SYNC_OPTION.respectIgnoreDifferences,
+            SYNC_OPTION.serverSideApply,
           ],
           managedNamespaceMetadata: { labels: { ...POD_SECURITY_LABELS } },
           retry: RETRY,
@@ -102,19 +98,19 @@ export class PlatformApplication extends Construct {
     const { platform: p } = props;
     new Application(this, 'application', {
       metadata: {
-        name: `platform-${p.env}`,
+        name: names.platformApplication(p.env),
         namespace: p.argocdNamespace,
         labels: { ...labels(p), 'app.kubernetes.io/part-of': 'platform' },
-        annotations: { [SYNC_WAVE]: '-1' },
+        annotations: { [SYNC_WAVE]: String(APP_WAVE.platform) },
         finalizers: [RESOURCES_FINALIZER],
       },
       spec: {
-        project: projectName(p.env, 'platform'),
+        project: names.project(p.env, 'platform'),
         source: source(p, 'platform'),
         destination: { server: p.cluster, namespace: LONGHORN_NAMESPACE },
         syncPolicy: {
           automated: { prune: true, selfHeal: true, allowEmpty: false },
-          syncOptions: ['PruneLast=true', 'ServerSideApply=true'],
+          syncOptions: [SYNC_OPTION.pruneLast, SYNC_OPTION.serverSideApply],
           retry: RETRY,
         },
         revisionHistoryLimit: 10,
@@ -134,17 +130,17 @@ export class RootApplication extends Construct {
     const { platform: p } = props;
     new Application(this, 'application', {
       metadata: {
-        name: `root-${p.env}`,
+        name: names.rootApplication(p.env),
         namespace: p.argocdNamespace,
         labels: { ...labels(p), 'app.kubernetes.io/part-of': 'root' },
       },
       spec: {
-        project: projectName(p.env, 'platform'),
+        project: names.project(p.env, 'platform'),
         source: source(p, 'apps'),
         destination: { server: IN_CLUSTER, namespace: p.argocdNamespace },
         syncPolicy: {
           automated: { prune: true, selfHeal: true, allowEmpty: false },
-          syncOptions: ['PruneLast=true'],
+          syncOptions: [SYNC_OPTION.pruneLast],
           retry: RETRY,
         },
         revisionHistoryLimit: 10,

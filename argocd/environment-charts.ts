@@ -11,22 +11,18 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { namespaceMetadata } from '../charts/namespace';
 import { LONGHORN_NAMESPACE } from '../charts/platform-chart';
-import type { ResolvedPlatform, SystemContext } from '../src/model/context';
+import type { ResolvedPlatform } from '../src/model/context';
 import { MANAGED_BY } from '../src/model/names';
-import type { Manifest } from '../src/synth/validate';
+import type { Manifest } from '../src/model/manifest';
+import { EmittedKind, emittedKinds, SystemSummary } from '../src/model/summary';
 import { Application, AppProject } from '../imports/argocd';
 import { IN_CLUSTER, PlatformApplication, RootApplication, SystemApplication } from './application';
 import { GroupKind, Project, sortGroupKinds } from './project';
 
-/** One system of the environment, as synthesized. */
-export interface SynthesizedSystem {
-  readonly ctx: SystemContext;
-  readonly manifests: readonly Manifest[];
-}
-
 export interface EnvironmentChartProps {
   readonly platform: ResolvedPlatform;
-  readonly systems: readonly SynthesizedSystem[];
+  /** The systems of the environment, summarized (kinds, autoscaled Deployments). */
+  readonly systems: readonly SystemSummary[];
   /** Manifests of dist/<env>/platform/. */
   readonly platformManifests: readonly Manifest[];
 }
@@ -35,17 +31,17 @@ function groupKind(m: { apiVersion: string; kind: string }): GroupKind {
   return { group: m.apiVersion.includes('/') ? m.apiVersion.split('/')[0] : '', kind: m.kind };
 }
 
-/** Kinds of a set of manifests, split by scope (cluster-scoped objects have no namespace). */
-function kindsOf(manifests: readonly Manifest[]): { cluster: GroupKind[]; namespaced: GroupKind[] } {
+/** Kinds split by scope. */
+function byScope(kinds: readonly EmittedKind[]): { cluster: GroupKind[]; namespaced: GroupKind[] } {
   return {
-    cluster: sortGroupKinds(manifests.filter((m) => m.metadata.namespace === undefined).map(groupKind)),
-    namespaced: sortGroupKinds(manifests.filter((m) => m.metadata.namespace !== undefined).map(groupKind)),
+    cluster: sortGroupKinds(kinds.filter((k) => !k.namespaced)),
+    namespaced: sortGroupKinds(kinds.filter((k) => k.namespaced)),
   };
 }
 
 function projects(scope: Construct, props: EnvironmentChartProps): void {
   const p = props.platform;
-  const systemKinds = kindsOf(props.systems.flatMap((s) => s.manifests));
+  const systemKinds = byScope(props.systems.flatMap((s) => s.kinds));
   new Project(scope, 'systems-project', {
     platform: p,
     kind: 'systems',
@@ -53,7 +49,7 @@ function projects(scope: Construct, props: EnvironmentChartProps): void {
     clusterKinds: systemKinds.cluster,
     namespacedKinds: systemKinds.namespaced,
   });
-  const platformKinds = kindsOf(props.platformManifests);
+  const platformKinds = byScope(emittedKinds(props.platformManifests));
   new Project(scope, 'platform-project', {
     platform: p,
     kind: 'platform',
@@ -73,15 +69,11 @@ export class AppsChart extends Chart {
     projects(this, props);
     new PlatformApplication(this, 'platform', { platform: props.platform });
     for (const s of props.systems) {
-      const autoscaledDeployments = s.manifests
-        .filter((m) => m.kind === 'HorizontalPodAutoscaler')
-        .map((m) => (m as unknown as { spec: { scaleTargetRef: { name: string } } }).spec.scaleTargetRef.name)
-        .sort();
       new SystemApplication(this, s.ctx.system, {
         platform: props.platform,
         system: s.ctx.system,
         namespace: s.ctx.namespace,
-        autoscaledDeployments,
+        autoscaledDeployments: s.autoscaledDeployments,
       });
     }
   }

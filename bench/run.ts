@@ -62,7 +62,7 @@ interface Run {
 }
 
 /** A status line while a measurement runs, on a terminal only (quiet in CI and in logs). */
-const progress = createProgress();
+const progress = createProgress(process.stderr, process.env);
 
 function log(s: string): void {
   progress.done();
@@ -144,7 +144,9 @@ function generate(n: number, dir: string): void {
     const name = `${seedName}-${suffix}`;
     const renamed = text
       .replace(/^name:.*$/m, `name: ${name}`)
-      .replace(/^(namespace:\s*)([a-z0-9-]+)\s*$/m, (_line, key: string, ns: string) => `${key}${ns}-${suffix}`);
+      .replace(/^(namespace:\s*)([a-z0-9-]+)\s*$/m, (_line, key: string, ns: string) => `${key}${ns}-${suffix}`)
+      // Two systems may not serve one host and path: each copy gets hosts of its own.
+      .replace(/^(\s*host:\s*)([a-z0-9.-]+)\s*$/gm, (_line, key: string, host: string) => `${key}c${suffix}.${host}`);
     writeFileSync(join(dir, `${name}.yaml`), renamed);
   }
 }

@@ -14,7 +14,7 @@ import { names, selectorLabels, workloadLabels } from '../src/model/names';
 import type { Backup, MaintenanceTask } from '../src/spec/app-spec.generated';
 import { databaseEnv } from './connections';
 import { objectMeta, WAVE } from './meta';
-import { containerSecurityContext, podSecurityContext, resources, scratchVolumes } from './pod';
+import { podTemplate, resources, scratchVolumes } from './pod';
 import { VolumeClaim } from './storage';
 
 const BACKUP_DIR = '/backup';
@@ -86,7 +86,6 @@ export class ScheduledJob extends Construct {
     super(scope, id);
     const { ctx } = p;
     const j = DEFAULTS.backupJob;
-    const id_ = { runAsUser: p.uid, runAsGroup: p.gid };
     const scratch = scratchVolumes(['/tmp']);
     new k8s.KubeCronJob(this, 'cronjob', {
       metadata: objectMeta(ctx, names.component(ctx, p.workload), WAVE.jobs, { labels: workloadLabels(ctx, p.workload) }),
@@ -102,39 +101,32 @@ export class ScheduledJob extends Construct {
           spec: {
             backoffLimit: j.backoffLimit,
             activeDeadlineSeconds: j.activeDeadlineSeconds,
-            template: {
-              metadata: { labels: workloadLabels(ctx, p.workload) },
-              spec: {
-                restartPolicy: 'Never',
-                serviceAccountName: names.component(ctx, p.workload),
-                automountServiceAccountToken: false,
-                enableServiceLinks: false,
-                securityContext: podSecurityContext(id_),
-                affinity:
-                  p.colocateWith === undefined
-                    ? undefined
-                    : {
-                        podAffinity: {
-                          requiredDuringSchedulingIgnoredDuringExecution: [
-                            { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selectorLabels(ctx, p.colocateWith) } },
-                          ],
-                        },
+            template: podTemplate(ctx, {
+              workload: p.workload,
+              identity: { runAsUser: p.uid, runAsGroup: p.gid },
+              restartPolicy: 'Never',
+              affinity:
+                p.colocateWith === undefined
+                  ? undefined
+                  : {
+                      podAffinity: {
+                        requiredDuringSchedulingIgnoredDuringExecution: [
+                          { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selectorLabels(ctx, p.colocateWith) } },
+                        ],
                       },
-                containers: [
-                  {
-                    name: p.workload,
-                    image: p.image,
-                    imagePullPolicy: 'IfNotPresent',
-                    command: p.command,
-                    env: p.env,
-                    resources: resources(j.resources),
-                    securityContext: containerSecurityContext(id_),
-                    volumeMounts: [...p.mounts, ...scratch.mounts],
-                  },
-                ],
-                volumes: [...p.volumes, ...scratch.volumes],
-              },
-            },
+                    },
+              containers: [
+                {
+                  name: p.workload,
+                  image: p.image,
+                  command: p.command,
+                  env: p.env,
+                  resources: resources(j.resources),
+                  volumeMounts: [...p.mounts, ...scratch.mounts],
+                },
+              ],
+              volumes: [...p.volumes, ...scratch.volumes],
+            }),
           },
         },
       },
@@ -171,7 +163,7 @@ export class Backups extends Construct {
   }
 
   private backup(ctx: SystemContext, b: Backup): void {
-    const workload = `backup-${b.name}`;
+    const workload = names.backupWorkload(b.name);
     new VolumeClaim(this, `${workload}-volume`, { ctx, name: names.backupVolume(ctx, b.name), size: b.size });
     const target = { name: 'backup', persistentVolumeClaim: { claimName: names.backupVolume(ctx, b.name) } };
     const targetMount = { name: 'backup', mountPath: BACKUP_DIR };

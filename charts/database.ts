@@ -10,10 +10,9 @@ import { POSTGRES, REDIS } from '../src/model/flows';
 import { names, selectorLabels, workloadLabels } from '../src/model/names';
 import type { Resources } from '../src/spec/app-spec.generated';
 import { POSTGRES_PORT, postgresDatabase, REDIS_PORT } from './connections';
-import { objectMeta, WAVE } from './meta';
-import { containerSecurityContext, podSecurityContext, resources, scratchVolumes } from './pod';
+import { KEEP, objectMeta, WAVE } from './meta';
+import { podTemplate, resources, scratchVolumes } from './pod';
 import { Service } from './service';
-import { KEEP_VOLUME } from './storage';
 
 interface StatefulProps {
   readonly ctx: SystemContext;
@@ -37,7 +36,6 @@ class SingleInstanceStatefulSet extends Construct {
     super(scope, id);
     const { ctx } = p;
     const name = names.component(ctx, p.workload);
-    const id_ = { runAsUser: p.uid, runAsGroup: p.uid };
     const scratch = scratchVolumes(p.writablePaths);
     const check = (initialDelaySeconds: number): k8s.Probe => ({
       exec: { command: ['/bin/sh', '-c', p.check] },
@@ -55,35 +53,28 @@ class SingleInstanceStatefulSet extends Construct {
         replicas: 1,
         selector: { matchLabels: selectorLabels(ctx, p.workload) },
         persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-        template: {
-          metadata: { labels: workloadLabels(ctx, p.workload) },
-          spec: {
-            serviceAccountName: name,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: podSecurityContext(id_),
-            terminationGracePeriodSeconds: 60,
-            containers: [
-              {
-                name: p.workload,
-                image: p.image,
-                imagePullPolicy: 'IfNotPresent',
-                args: p.args,
-                env: p.env,
-                ports: [{ name: 'http', containerPort: p.port, protocol: 'TCP' }],
-                resources: resources(p.resources),
-                livenessProbe: check(30),
-                readinessProbe: check(5),
-                securityContext: containerSecurityContext(id_),
-                volumeMounts: [{ name: 'data', mountPath: p.dataPath }, ...scratch.mounts],
-              },
-            ],
-            volumes: scratch.volumes,
-          },
-        },
+        template: podTemplate(ctx, {
+          workload: p.workload,
+          identity: { runAsUser: p.uid, runAsGroup: p.uid },
+          terminationGracePeriodSeconds: 60,
+          containers: [
+            {
+              name: p.workload,
+              image: p.image,
+              args: p.args,
+              env: p.env,
+              ports: [{ name: 'http', containerPort: p.port, protocol: 'TCP' }],
+              resources: resources(p.resources),
+              livenessProbe: check(30),
+              readinessProbe: check(5),
+              volumeMounts: [{ name: 'data', mountPath: p.dataPath }, ...scratch.mounts],
+            },
+          ],
+          volumes: scratch.volumes,
+        }),
         volumeClaimTemplates: [
           {
-            metadata: { name: 'data', annotations: KEEP_VOLUME },
+            metadata: { name: 'data', annotations: KEEP },
             spec: {
               accessModes: ['ReadWriteOnce'],
               storageClassName: ctx.platform.storageClassName,

@@ -30,12 +30,12 @@ export interface IngressProps {
 
 /** Name of the ConfigMap that holds the custom response headers. */
 export function headersConfigMapName(ctx: SystemContext): string {
-  return `${ctx.system}-response-headers`;
+  return names.responseHeaders(ctx);
 }
 
 /** Object name of the Ingress serving a route: the system name, or a name from the path. */
 export function ingressName(ctx: SystemContext, route: Route | undefined): string {
-  return route?.rateLimit === undefined ? ctx.system : names.ingressForPath(ctx.system, route.path);
+  return route?.rateLimit === undefined ? names.ingress(ctx) : names.ingressForPath(ctx.system, route.path);
 }
 
 function rateLimitAnnotations(limit: RateLimit | undefined): Record<string, string> {
@@ -82,7 +82,7 @@ export class Ingress extends Construct {
     }
     const sorted = [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
     // cert-manager makes one Certificate per annotated Ingress and secret: annotate only one.
-    const certOwner = groups.has(ctx.system) ? ctx.system : sorted[0][0];
+    const certOwner = groups.has(names.ingress(ctx)) ? names.ingress(ctx) : sorted[0][0];
     for (const [name, routes] of sorted) {
       const limit = routes[0].rateLimit ?? ingress.rateLimit;
       const annotations: Record<string, string> = { ...common, ...rateLimitAnnotations(limit) };
@@ -94,7 +94,7 @@ export class Ingress extends Construct {
         spec: {
           ingressClassName: ctx.platform.ingressClassName,
           // Every Ingress of the host names the same certificate Secret; cert-manager issues it once.
-          tls: tls ? [{ hosts: [ingress.host], secretName: `${ctx.system}-tls` }] : undefined,
+          tls: tls ? [{ hosts: [ingress.host], secretName: names.tlsSecret(ctx) }] : undefined,
           rules: [
             {
               host: ingress.host,

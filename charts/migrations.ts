@@ -13,8 +13,8 @@ import { MIGRATE } from '../src/model/flows';
 import { names, workloadLabels } from '../src/model/names';
 import type { Migrations as MigrationsSpec } from '../src/spec/app-spec.generated';
 import { objectMeta, WAVE } from './meta';
-import { podSecurityContext } from './pod';
-import { componentContainer, componentVolumes } from './workload';
+import { podTemplate } from './pod';
+import { componentContainer, componentIdentity, componentVolumes } from './workload';
 
 export const HOOK_ANNOTATIONS = {
   'argocd.argoproj.io/hook': 'Sync',
@@ -40,18 +40,13 @@ export class Migrations extends Construct {
       spec: {
         backoffLimit: 1,
         activeDeadlineSeconds: m.timeoutSeconds ?? DEFAULTS.migrationTimeoutSeconds,
-        template: {
-          metadata: { labels: workloadLabels(ctx, MIGRATE) },
-          spec: {
-            restartPolicy: 'Never',
-            serviceAccountName: names.migration(ctx),
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: podSecurityContext({ runAsUser: c.runAsUser ?? DEFAULTS.runAsUser, runAsGroup: c.runAsGroup ?? DEFAULTS.runAsGroup }),
-            containers: [container],
-            volumes: componentVolumes(ctx, c).volumes,
-          },
-        },
+        template: podTemplate(ctx, {
+          workload: MIGRATE,
+          identity: componentIdentity(c),
+          restartPolicy: 'Never',
+          containers: [container],
+          volumes: componentVolumes(ctx, c).volumes,
+        }),
       },
     });
   }

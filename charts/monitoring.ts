@@ -10,13 +10,11 @@ import { PrometheusRule, ServiceMonitor } from '../imports/prometheus-operator';
 import { componentsOf, SystemContext } from '../src/model/context';
 import { names, selectorLabels } from '../src/model/names';
 import type { Panel } from '../src/spec/app-spec.generated';
-import { objectMeta, SYNC_OPTIONS, WAVE } from './meta';
+import { objectMeta, SKIP_DRY_RUN_ON_MISSING_RESOURCE, WAVE } from './meta';
 
 export interface MonitoringProps {
   readonly ctx: SystemContext;
 }
-
-const SKIP_DRY_RUN = { [SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' };
 
 /** Grafana dashboard JSON (schemaVersion 39) with one time-series panel per spec panel. */
 export function dashboardJson(title: string, uid: string, panels: Panel[]): string {
@@ -54,7 +52,7 @@ export class Monitoring extends Construct {
     for (const [name, c] of componentsOf(ctx)) {
       if (c.metrics === undefined) continue;
       new ServiceMonitor(this, `${name}-monitor`, {
-        metadata: objectMeta(ctx, names.component(ctx, name), WAVE.workload, { labels: ctx.platform.ruleLabels, annotations: SKIP_DRY_RUN }),
+        metadata: objectMeta(ctx, names.component(ctx, name), WAVE.workload, { labels: ctx.platform.ruleLabels, annotations: SKIP_DRY_RUN_ON_MISSING_RESOURCE }),
         spec: {
           selector: { matchLabels: selectorLabels(ctx, name) },
           namespaceSelector: { matchNames: [ctx.namespace] },
@@ -66,7 +64,7 @@ export class Monitoring extends Construct {
     const alerts = monitoring?.alerts ?? [];
     if (alerts.length > 0) {
       new PrometheusRule(this, 'rules', {
-        metadata: objectMeta(ctx, ctx.system, WAVE.workload, { labels: ctx.platform.ruleLabels, annotations: SKIP_DRY_RUN }),
+        metadata: objectMeta(ctx, names.alerts(ctx), WAVE.workload, { labels: ctx.platform.ruleLabels, annotations: SKIP_DRY_RUN_ON_MISSING_RESOURCE }),
         spec: {
           groups: [
             {
@@ -85,8 +83,8 @@ export class Monitoring extends Construct {
     }
     if (monitoring?.dashboard !== undefined) {
       new k8s.KubeConfigMap(this, 'dashboard', {
-        metadata: objectMeta(ctx, `${ctx.system}-dashboard`, WAVE.config, { labels: { [ctx.platform.dashboardLabel]: '1' } }),
-        data: { [`${ctx.system}-${ctx.env}.json`]: dashboardJson(monitoring.dashboard.title, `${ctx.system}-${ctx.env}`, monitoring.dashboard.panels) },
+        metadata: objectMeta(ctx, names.dashboard(ctx), WAVE.config, { labels: { [ctx.platform.dashboardLabel]: '1' } }),
+        data: { [`${names.instance(ctx)}.json`]: dashboardJson(monitoring.dashboard.title, names.instance(ctx), monitoring.dashboard.panels) },
       });
     }
   }

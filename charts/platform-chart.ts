@@ -10,7 +10,7 @@ import { ClusterIssuer } from '../imports/cert-manager';
 import { RecurringJob } from '../imports/longhorn';
 import type { ResolvedPlatform } from '../src/model/context';
 import { MANAGED_BY } from '../src/model/names';
-import { SYNC_OPTIONS, SYNC_WAVE } from './meta';
+import { APP_WAVE, KEEP, SKIP_DRY_RUN_ON_MISSING_RESOURCE, SYNC_WAVE } from './meta';
 
 export const LONGHORN_NAMESPACE = 'longhorn-system';
 
@@ -25,7 +25,7 @@ export class PlatformChart extends Chart {
     const labels = { 'app.kubernetes.io/part-of': 'platform', 'app.kubernetes.io/managed-by': MANAGED_BY, environment: p.env };
     // Deleting a StorageClass does not touch volumes, but pruning it by mistake breaks new
     // claims of every system: keep it out of pruning and deletion.
-    const keep = { [SYNC_OPTIONS]: 'Prune=false,Delete=false', [SYNC_WAVE]: '-1' };
+    const keep = { ...KEEP, [SYNC_WAVE]: String(APP_WAVE.storageClass) };
     const parameters: Record<string, string> = {
       numberOfReplicas: String(p.storageReplicas),
       staleReplicaTimeout: String(p.staleReplicaTimeoutMinutes),
@@ -45,7 +45,7 @@ export class PlatformChart extends Chart {
         name: p.backupGroup,
         namespace: LONGHORN_NAMESPACE,
         labels,
-        annotations: { [SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' },
+        annotations: SKIP_DRY_RUN_ON_MISSING_RESOURCE,
       },
       spec: {
         name: p.backupGroup,
@@ -59,7 +59,7 @@ export class PlatformChart extends Chart {
     });
     if (p.certificates !== undefined) {
       new ClusterIssuer(this, 'cluster-issuer', {
-        metadata: { name: p.certificates.issuer, labels, annotations: { [SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' } },
+        metadata: { name: p.certificates.issuer, labels, annotations: SKIP_DRY_RUN_ON_MISSING_RESOURCE },
         spec: {
           acme: {
             server: p.certificates.acmeServer,

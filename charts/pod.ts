@@ -3,6 +3,8 @@
  * read-only root filesystem with emptyDir for the paths an app writes, probes and resources.
  */
 import * as k8s from '../imports/kube';
+import type { SystemContext } from '../src/model/context';
+import { names, workloadLabels } from '../src/model/names';
 import type { Probe, Resources } from '../src/spec/app-spec.generated';
 
 /** Identity a pod runs as. */
@@ -91,4 +93,61 @@ export function literalEnv(env: Record<string, string | number | boolean> | unde
   return Object.entries(env ?? {})
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => ({ name, value: String(value) }));
+}
+
+/** What differs between the pods we emit; everything else comes from podTemplate. */
+export interface PodTemplateProps {
+  /** Workload name: its labels (workloadLabels) and its ServiceAccount `<system>-<workload>`. */
+  readonly workload: string;
+  /** Identity every container runs as (and the fsGroup of mounted volumes). */
+  readonly identity: PodIdentity;
+  /**
+   * The containers; each gets imagePullPolicy IfNotPresent (when it names none) and the
+   * restricted security context of `identity`.
+   */
+  readonly containers: readonly k8s.Container[];
+  /**
+   * Volumes of the pod.
+   * @default - none
+   */
+  readonly volumes?: readonly k8s.Volume[];
+  /**
+   * `Never` for Jobs and CronJobs: a failed run is retried by the Job's backoffLimit, not in place.
+   * @default - Kubernetes' default (Always), left out
+   */
+  readonly restartPolicy?: 'Never' | 'OnFailure';
+  /**
+   * Seconds between SIGTERM and SIGKILL.
+   * @default - Kubernetes' default (30), left out
+   */
+  readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Scheduling constraints (spreading replicas, colocating with a volume's pod).
+   * @default - none
+   */
+  readonly affinity?: k8s.Affinity;
+}
+
+/**
+ * The pod template of every pod we emit (Deployments, StatefulSets, Jobs, CronJobs): its own
+ * ServiceAccount with no token mounted, no service links, the restricted Pod Security context
+ * on the pod and each container, and pinned images pulled only when missing.
+ */
+export function podTemplate(ctx: SystemContext, p: PodTemplateProps): k8s.PodTemplateSpec {
+  return {
+    metadata: { labels: workloadLabels(ctx, p.workload) },
+    spec: {
+      restartPolicy: p.restartPolicy,
+      serviceAccountName: names.component(ctx, p.workload),
+      // The apps never call the Kubernetes API; a mounted token would only be something to steal.
+      automountServiceAccountToken: false,
+      // Service links flood the environment with every Service of the namespace.
+      enableServiceLinks: false,
+      securityContext: podSecurityContext(p.identity),
+      terminationGracePeriodSeconds: p.terminationGracePeriodSeconds,
+      affinity: p.affinity,
+      containers: p.containers.map((c) => ({ ...c, imagePullPolicy: c.imagePullPolicy ?? 'IfNotPresent', securityContext: containerSecurityContext(p.identity) })),
+      volumes: p.volumes === undefined ? undefined : [...p.volumes],
+    },
+  };
 }

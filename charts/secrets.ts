@@ -8,7 +8,7 @@ import { ExternalSecret } from '../imports/external-secrets';
 import { SealedSecret } from '../imports/sealed-secrets';
 import { DEFAULTS, SystemContext } from '../src/model/context';
 import { names, systemLabels } from '../src/model/names';
-import { objectMeta, SYNC_OPTIONS, WAVE } from './meta';
+import { objectMeta, SKIP_DRY_RUN_ON_MISSING_RESOURCE, WAVE } from './meta';
 
 export interface SecretsProps {
   readonly ctx: SystemContext;
@@ -22,7 +22,7 @@ export class Secrets extends Construct {
     if (s === undefined || s.mode === 'bootstrap') return;
     const keys = [...s.keys].sort();
     // The CRD may arrive in the same sync as the operator (Argo CD sync-options).
-    const annotations = { [SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' };
+    const annotations = SKIP_DRY_RUN_ON_MISSING_RESOURCE;
     if (s.mode === 'external') {
       const remoteKey = s.remoteKey ?? `${ctx.system}/${ctx.env}`;
       new ExternalSecret(this, 'external', {

@@ -6,13 +6,7 @@ import * as k8s from '../imports/kube';
 import { Construct } from 'constructs';
 import { DEFAULTS, SystemContext } from '../src/model/context';
 import { names } from '../src/model/names';
-import { objectMeta, SYNC_OPTIONS, WAVE } from './meta';
-
-/**
- * Argo CD sync options that keep a volume when its manifest disappears or its app is deleted.
- * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/
- */
-export const KEEP_VOLUME = { [SYNC_OPTIONS]: 'Prune=false,Delete=false' };
+import { KEEP, objectMeta, WAVE } from './meta';
 
 export interface VolumeClaimProps {
   readonly ctx: SystemContext;
@@ -29,7 +23,7 @@ export class VolumeClaim extends Construct {
     super(scope, id);
     const { ctx } = props;
     new k8s.KubePersistentVolumeClaim(this, 'pvc', {
-      metadata: objectMeta(ctx, props.name, WAVE.storage, { annotations: KEEP_VOLUME }),
+      metadata: objectMeta(ctx, props.name, WAVE.storage, { annotations: KEEP }),
       spec: {
         accessModes: [props.accessMode ?? DEFAULTS.volumeAccessMode],
         storageClassName: ctx.platform.storageClassName,

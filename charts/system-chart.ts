@@ -5,7 +5,7 @@
  */
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { cacheMode, componentsOf, databaseMode, isSingleton, SystemContext } from '../src/model/context';
+import { cacheMode, componentsOf, databaseMode, isAutoscaled, SystemContext } from '../src/model/context';
 import { allWorkloads, longRunningWorkloads } from '../src/model/flows';
 import { names } from '../src/model/names';
 import { Autoscaling } from './autoscaling';
@@ -45,7 +45,7 @@ export class SystemChart extends Chart {
       if (component.kind === 'web') {
         new Service(this, `${name}-service`, { ctx, name: names.component(ctx, name), workload: name, port: component.port! });
       }
-      if (component.autoscaling !== undefined && !isSingleton(ctx, name)) {
+      if (component.autoscaling !== undefined && isAutoscaled(ctx, name)) {
         new Autoscaling(this, `${name}-autoscaling`, { ctx, deployment: names.component(ctx, name), autoscaling: component.autoscaling });
       }
     }

@@ -11,7 +11,7 @@ import type { Component } from '../src/spec/app-spec.generated';
 import { CACHE, DATABASE } from '../src/spec/rules';
 import { cacheEnv, databaseEnv } from './connections';
 import { objectMeta, WAVE } from './meta';
-import { containerSecurityContext, literalEnv, podSecurityContext, probe, resources, scratchVolumes } from './pod';
+import { literalEnv, PodIdentity, podTemplate, probe, resources, scratchVolumes } from './pod';
 
 export interface WorkloadProps {
   /** The system in one environment. */
@@ -63,15 +63,18 @@ export function componentVolumes(ctx: SystemContext, c: Component): { volumes: k
   return { volumes: [...volumes, ...scratch.volumes], mounts: [...mounts, ...scratch.mounts] };
 }
 
-/** The main container of a component (also used by its migration Job). */
+/** The identity a component's pods run as. */
+export function componentIdentity(c: Component): PodIdentity {
+  return { runAsUser: c.runAsUser ?? DEFAULTS.runAsUser, runAsGroup: c.runAsGroup ?? DEFAULTS.runAsGroup };
+}
+
+/** The main container of a component, also used by its migration Job (security context and pull policy come from podTemplate). */
 export function componentContainer(ctx: SystemContext, name: string, c: Component, withProbes: boolean): k8s.Container {
-  const id = { runAsUser: c.runAsUser ?? DEFAULTS.runAsUser, runAsGroup: c.runAsGroup ?? DEFAULTS.runAsGroup };
   const { env, envFrom } = containerEnv(ctx, c);
   const { mounts } = componentVolumes(ctx, c);
   return {
     name,
     image: c.image,
-    imagePullPolicy: 'IfNotPresent',
     command: c.command,
     args: c.args,
     ports: c.port === undefined ? undefined : [{ name: 'http', containerPort: c.port, protocol: 'TCP' }],
@@ -85,7 +88,6 @@ export function componentContainer(ctx: SystemContext, name: string, c: Componen
       withProbes && c.preStopSleepSeconds !== undefined
         ? { preStop: { exec: { command: ['/bin/sh', '-c', `sleep ${c.preStopSleepSeconds}`] } } }
         : undefined,
-    securityContext: containerSecurityContext(id),
     volumeMounts: mounts,
   };
 }
@@ -117,7 +119,6 @@ export class Workload extends Construct {
     const singleton = isSingleton(ctx, name);
     const autoscaled = c.autoscaling !== undefined;
     const replicas = c.replicas ?? DEFAULTS.replicas;
-    const id_ = { runAsUser: c.runAsUser ?? DEFAULTS.runAsUser, runAsGroup: c.runAsGroup ?? DEFAULTS.runAsGroup };
     this.podLabels = workloadLabels(ctx, name);
     const multiple = !singleton && (autoscaled || replicas > 1);
 
@@ -132,19 +133,14 @@ export class Workload extends Construct {
         strategy: singleton
           ? { type: 'Recreate' }
           : { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-        template: {
-          metadata: { labels: this.podLabels },
-          spec: {
-            serviceAccountName: names.component(ctx, name),
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: podSecurityContext(id_),
-            terminationGracePeriodSeconds: c.terminationGracePeriodSeconds ?? DEFAULTS.terminationGracePeriodSeconds,
-            affinity: multiple ? spreadOverNodes(ctx, name) : undefined,
-            containers: [componentContainer(ctx, name, c, true)],
-            volumes: componentVolumes(ctx, c).volumes,
-          },
-        },
+        template: podTemplate(ctx, {
+          workload: name,
+          identity: componentIdentity(c),
+          terminationGracePeriodSeconds: c.terminationGracePeriodSeconds ?? DEFAULTS.terminationGracePeriodSeconds,
+          affinity: multiple ? spreadOverNodes(ctx, name) : undefined,
+          containers: [componentContainer(ctx, name, c, true)],
+          volumes: componentVolumes(ctx, c).volumes,
+        }),
       },
     });
   }

@@ -36,6 +36,7 @@ import type { IService } from 'kubernetes-models/v1/Service';
 import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
+import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 
 export type Affinity = IAffinity;
 export type Container = IContainer;
@@ -45,6 +46,7 @@ export type EnvVarSource = IEnvVarSource;
 export type NetworkPolicyPeer = INetworkPolicyPeer;
 export type NetworkPolicyPort = INetworkPolicyPort;
 export type PodSecurityContext = IPodSecurityContext;
+export type PodTemplateSpec = IPodTemplateSpec;
 export type Probe = IProbe;
 export type ResourceRequirements = IResourceRequirements;
 export type SecurityContext = ISecurityContext;

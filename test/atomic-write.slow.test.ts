@@ -10,8 +10,12 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runSynth } from '../src/cli/synth-command';
+import { createProgress } from '../src/cli/progress';
 import { readTree, recoverInterruptedWrite, writeTree } from '../src/synth/write';
 import { DirSnapshot, snapshotDir } from './support/snapshot-dir';
+
+/** Progress that prints nothing (as in CI). */
+const QUIET = createProgress(process.stderr, { CI: 'true' });
 
 const REPO = resolve(__dirname, '..');
 const TSX = join(REPO, 'node_modules', '.bin', 'tsx');
@@ -93,7 +97,9 @@ describe('a synth killed while staging leaves dist/ intact, and the next run rec
     // The previous dist/ is byte-identical, down to inodes and mtimes.
     expect(snapshotDir(ws.dist)).toEqual(before);
     // The kill really happened mid-write: a staging folder holds exactly the files staged so far.
-    const staging = leftovers(ws);
+    // It also left its lock, naming a process that is gone: the next run breaks it.
+    const [lock, ...staging] = leftovers(ws);
+    expect(lock).toBe('.dist.lock');
     expect(staging).toHaveLength(1);
     expect(staging[0]).toMatch(/^\.dist\.staging-/);
     expect(readTree(join(ws.dir, staging[0])).size).toBe(killAfter);
@@ -117,7 +123,7 @@ describe('a synth killed between its two renames is recovered', () => {
   beforeAll(() => {
     ws = workspace();
     let err = '';
-    const code = runSynth({ check: false, apps: ws.apps, out: ws.dist, platform: ws.platform, quiet: true }, () => undefined, (s) => (err += s));
+    const code = runSynth({ check: false, apps: ws.apps, out: ws.dist, platform: ws.platform, quiet: true, build: {} }, () => undefined, (s) => (err += s), QUIET);
     expect(err).toBe('');
     expect(code).toBe(0);
     synthesized = snapshotDir(ws.dist);
@@ -127,7 +133,7 @@ describe('a synth killed between its two renames is recovered', () => {
 
   /** The state after `rename(dist, aside)` and before `rename(staging, dist)`. */
   function killBetweenRenames(): { aside: string; staging: string } {
-    const suffix = '4242-1700000000000';
+    const suffix = '99999999-1700000000000';
     const aside = join(ws.dir, `.dist.old-${suffix}`);
     const staging = join(ws.dir, `.dist.staging-${suffix}`);
     renameSync(ws.dist, aside);
@@ -146,7 +152,7 @@ describe('a synth killed between its two renames is recovered', () => {
 
   test('recoverInterruptedWrite keeps a complete new dist/ and removes the old one left beside it', () => {
     const before = snapshotDir(ws.dist);
-    const aside = join(ws.dir, '.dist.old-4242-1700000000001');
+    const aside = join(ws.dir, '.dist.old-99999999-1700000000001');
     cpSync(ws.dist, aside, { recursive: true });
     writeFileSync(join(aside, 'stale.yaml'), 'kind: Stale\n');
     recoverInterruptedWrite(ws.dist);
@@ -159,7 +165,7 @@ describe('a synth killed between its two renames is recovered', () => {
     setMagnetiqTag(ws, 'magnetiq-frontend', 'v9.1.0');
     let out = '';
     let err = '';
-    const code = runSynth({ check: false, apps: ws.apps, out: ws.dist, platform: ws.platform, quiet: false }, (s) => (out += s), (s) => (err += s));
+    const code = runSynth({ check: false, apps: ws.apps, out: ws.dist, platform: ws.platform, quiet: false, build: {} }, (s) => (out += s), (s) => (err += s), QUIET);
     expect(err).toBe('');
     expect(code).toBe(0);
     // Nothing added or removed: the recovered tree, not an empty folder, was the base of the diff.

@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { MAX_SPEC_BYTES } from '../src/spec/load';
 import { runSynth } from '../src/cli/synth-command';
+import { createProgress } from '../src/cli/progress';
+import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT } from '../src/synth/output-folder';
 import { DirSnapshot, snapshotDir } from './support/snapshot-dir';
 
 const REPO = resolve(__dirname, '..');
@@ -22,6 +24,14 @@ const TSX = join(REPO, 'node_modules', '.bin', 'tsx');
 interface BadSpec {
   /** Folder under test/bad-specs/. */
   readonly name: string;
+  /**
+   * The file the message names, relative to the case folder, for cases laid out as `apps/`
+   * (one or more specs) plus an optional `platform.yaml` that replaces the repository's.
+   * @default - the one spec file of the case folder, read with the repository's platform.yaml
+   */
+  readonly file?: string;
+  /** A secret value in the case that must not appear anywhere in the output. */
+  readonly secret?: string;
   /** The field path exactly as the message shows it; '(document)' for the whole file. */
   readonly path: string;
   /** A fragment of the problem that says what is wrong (and, where it matters, why). */
@@ -63,8 +73,8 @@ const CASES: readonly BadSpec[] = [
   // Secrets where only settings belong, named by key.
   { name: 'secret-in-config-password', path: 'config.SMTP_PASSWORD', problem: 'looks like a secret (its name "SMTP_PASSWORD" says it holds a secret); move SMTP_PASSWORD to secrets.keys', spawn: true },
   { name: 'secret-in-config-api-key', path: 'config.STRIPE_API_KEY', problem: 'looks like a secret (its name "STRIPE_API_KEY" says it holds a key)' },
-  { name: 'secret-in-config-url-credentials', path: 'config.UPSTREAM_URL', problem: 'looks like a secret (its value is a URL with a password in it); move UPSTREAM_URL' },
-  { name: 'secret-in-config-private-key', path: 'config.JWT_SIGNER_PEM', problem: 'looks like a secret (its value is a private key); move JWT_SIGNER_PEM' },
+  { name: 'secret-in-config-url-credentials', path: 'config.UPSTREAM_URL', problem: 'looks like a secret (its value holds a URL with a password in it); move UPSTREAM_URL' },
+  { name: 'secret-in-config-private-key', path: 'config.JWT_SIGNER_PEM', problem: 'looks like a secret (its value holds a private key); move JWT_SIGNER_PEM' },
   { name: 'secret-in-component-env', path: 'components.web.env.GITHUB_TOKEN', problem: 'looks like a secret (its name "GITHUB_TOKEN" says it holds a secret)' },
   // Files that are not one YAML mapping.
   { name: 'yaml-syntax-error', path: '(document)', problem: 'is not valid YAML at line 50, column 5: missed comma between flow collection entries', spawn: true },
@@ -75,7 +85,7 @@ const CASES: readonly BadSpec[] = [
   { name: 'top-level-list', path: '(document)', problem: 'must be a YAML mapping (key: value lines) but is a list', spawn: true },
   { name: 'top-level-scalar', path: '(document)', problem: 'must be a YAML mapping (key: value lines)' },
   // Images.
-  { name: 'image-latest-tag', path: 'components.web.image', problem: "'latest' is not a release: pin a version tag or a digest" },
+  { name: 'image-latest-tag', path: 'components.web.image', problem: "it uses the tag 'latest', which moves with every push (rule no-latest-tag): pin the release tag or digest CI built, e.g. :v1.4.2" },
   { name: 'image-without-tag', path: 'components.web.image', problem: 'is "registry.example.com/shop-web" but must be an image reference pinned by tag or digest' },
   { name: 'image-registry-port-no-tag', path: 'components.web.image', problem: 'must be an image reference pinned by tag or digest' },
   // Probes.
@@ -99,6 +109,99 @@ const CASES: readonly BadSpec[] = [
   // The system's name.
   { name: 'name-file-mismatch', path: 'name', problem: 'is "store" but the file is shop.yaml; name the file store.yaml', spawn: true },
   { name: 'reserved-system-name', path: 'name', problem: '"platform" is reserved for dist/<env>/platform/' },
+  // Secrets by value, anywhere a spec holds strings; the value never appears in the message.
+  { name: 'secret-value-jwt-in-config', path: 'config.UPSTREAM_AUTH', problem: 'looks like a secret (its value holds a JSON Web Token); move UPSTREAM_AUTH to secrets.keys', secret: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U' },
+  { name: 'secret-value-aws-key-in-env', path: 'components.web.env.S3_USER', problem: 'looks like a secret (its value holds an AWS access key id)', secret: 'AKIAQYLPMN5HFIQR7XYZ' },
+  { name: 'secret-value-gcp-key-in-config', path: 'config.MAPS_URL', problem: 'looks like a secret (its value holds a Google Cloud API key)', secret: 'AIzaSyDqR4uVw8Xy2Zb5Cc7Dd9Ee1Ff3Gg5Hh7I' },
+  { name: 'secret-value-azure-connection-string', path: 'config.STORAGE_CONNECTION', problem: 'looks like a secret (its value holds an Azure storage or Service Bus key)', secret: 'c2hvcGZpbGVzc2VjcmV0' },
+  { name: 'secret-value-slack-token-in-env', path: 'components.web.env.NOTIFY_WITH', problem: 'looks like a secret (its value holds a Slack token)', secret: 'xoxb-2048613599-a8Kd93LmQz' },
+  { name: 'secret-value-github-token-in-args', path: 'components.mailer.args[1]', problem: 'holds a secret (a GitHub token); secret values never belong in a spec', secret: 'ghp_Zx8Zx8Zx8Zx8Zx8Zx8Zx8Zx8Zx8Zx8Zx8Zx8' },
+  { name: 'secret-value-gitlab-token-in-command', path: 'components.mailer.command[3]', problem: 'holds a secret (a GitLab token)', secret: 'glpat-Q7rT2vX9kLm4NpW8sJd3' },
+  { name: 'secret-value-password-argument', path: 'components.mailer.args[0]', problem: 'holds a secret (an argument "--smtp-password=" with a literal value)', secret: 'hunter2-smtp' },
+  { name: 'secret-value-password-flag-pair', path: 'components.mailer.args[1]', problem: 'holds a secret (the value of "--password", written literally)', secret: 'hunter2-pair' },
+  { name: 'secret-value-url-in-probe-command', path: 'components.mailer.probes.liveness.command[2]', problem: 'holds a secret (a URL with a password in it)', secret: 'probe-pass' },
+  { name: 'secret-value-pgp-in-config-file', path: 'configFiles.signing.asc', problem: 'contains a secret (its value holds a PGP private key block)', secret: 'lQOYBGVzZWNyZXRrZXlibG9ja2lzbm90aGVyZQ' },
+  { name: 'secret-value-gcp-service-account-file', path: 'configFiles.gcs.json', problem: 'contains a secret (its value holds a Google Cloud service account key)', secret: '4f1c0e9a7b' },
+  { name: 'secret-value-in-description', path: 'description', problem: 'holds a secret (a GitHub token)', secret: 'ghp_Zx8Zx8Zx8Zx8Zx8Zx8Zx8Zx8Zx8Zx8Zx8Zx8' },
+  { name: 'secret-value-in-override-env', path: 'environments.dev.components.web.env.SESSION_SEED', problem: 'looks like a secret (its value holds a JSON Web Token)', secret: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U' },
+  // Reserved, shared and over-long namespaces.
+  { name: 'namespace-default', path: 'namespace', problem: "is \"default\", which is Kubernetes' default namespace" },
+  { name: 'namespace-kube-system', path: 'namespace', problem: "is \"kube-system\", which is reserved for Kubernetes' own components (kube-*)" },
+  { name: 'namespace-kube-prefix', path: 'namespace', problem: "is \"kube-shop\", which is reserved for Kubernetes' own components (kube-*)" },
+  { name: 'namespace-argocd', path: 'namespace', problem: "is \"argocd\", which is the namespace platform.yaml's argocd.namespace names" },
+  { name: 'namespace-monitoring', path: 'namespace', problem: "is \"monitoring\", which is the namespace platform.yaml's monitoring.namespace names" },
+  { name: 'namespace-ingress-controller', path: 'namespace', problem: "is \"ingress-nginx\", which is the namespace platform.yaml's ingress.controllerNamespace names" },
+  { name: 'namespace-longhorn', path: 'namespace', problem: "is \"longhorn-system\", which is Longhorn's namespace" },
+  { name: 'namespace-composed-kube', path: 'name', problem: "gives the namespace \"kube-dev\" in dev (<name>-<environment>), which is reserved for Kubernetes' own components (kube-*)" },
+  { name: 'namespace-composed-too-long', file: 'apps/shop-with-a-very-long-name.yaml', path: 'name', problem: 'with the environment "production-eu-west-1-blue-green-canary-preview-cluster" makes "shop-with-a-very-long-name-production-eu-west-1-blue-green-canary-preview-cluster", 81 characters; the namespace and the app.kubernetes.io/instance label allow 63' },
+  // Two owners of one namespace or host and path on one cluster.
+  { name: 'two-systems-one-namespace', file: 'apps/store.yaml', path: 'namespace', problem: 'namespace shared in dev is already used by' },
+  { name: 'two-systems-one-host-and-path', file: 'apps/store.yaml', path: 'ingress.routes[0].path', problem: 'serves shop.example.com/api in dev, which' },
+  { name: 'namespace-shared-by-two-environments', file: 'apps/shop.yaml', path: 'namespace', problem: 'namespace shop-shared in staging is already used by test/bad-specs/namespace-shared-by-two-environments/apps/shop.yaml in dev on the same cluster' },
+  { name: 'platform-shared-cluster-conflicting-issuer', file: 'platform.yaml', path: 'environments.staging.cluster', problem: 'is the cluster of dev too, where ClusterIssuer letsencrypt-staging exists once, but staging defines it differently' },
+  // Names the spec chooses that clash with names synth generates; names Kubernetes would refuse.
+  { name: 'component-named-migrate', path: 'components.migrate', problem: 'the name "migrate" gives shop-migrate, the name synth gives the migration Job' },
+  { name: 'component-named-like-backup', path: 'components.backup-db', problem: 'the name "backup-db" gives shop-backup-db, the name synth gives the backup backups[0] ("db")' },
+  { name: 'component-named-redis', path: 'components.redis', problem: 'the name "redis" gives shop-redis, the name synth gives the in-cluster Redis' },
+  { name: 'component-named-like-maintenance-task', path: 'components.mailer', problem: 'the name "mailer" gives shop-mailer, the name synth gives the maintenance task maintenance[0]' },
+  { name: 'volume-named-like-backup-claim', path: 'storage.volumes.backup-db', problem: 'gives the PersistentVolumeClaim shop-backup-db, the claim of the backup backups[0]' },
+  { name: 'volume-named-config-files', path: 'components.api.configFilesPath', problem: 'mounting configFiles gives the pod volume name "config-files", which components.api.volumes.config-files gives too' },
+  { name: 'writable-paths-one-volume-name', path: 'components.web.writablePaths[1]', problem: 'the writable path /var/a/b gives the pod volume name "scratch-var-a-b", which components.web.writablePaths[0] gives too' },
+  { name: 'config-file-name-too-long', path: 'configFiles.settings-settings-settings-settings-sett...', problem: 'characters; a ConfigMap key has at most 253' },
+  { name: 'backup-cronjob-name-too-long', path: 'backups[0].name', problem: 'makes the CronJob name "shop-with-a-very-long-name-abc-backup-nightly-sqlite-dump" 57 characters long; Kubernetes allows 52' },
+  { name: 'yaml-alias-bomb', path: '(document)', problem: 'expands to more than 4194304 bytes through YAML aliases' },
+  // Cron schedules as the CronJob controller (robfig/cron) reads them, and schedules that never fire.
+  { name: 'cron-day-of-week-seven', path: 'backups[0].schedule', problem: 'day of week field "7" has "7"; allowed: 0-6 or SUN-SAT' },
+  { name: 'cron-never-fires-february-31', path: 'backups[0].schedule', problem: 'never fires: no month in "2" has a day "31"' },
+  { name: 'cron-never-fires-april-june-31', path: 'backups[0].schedule', problem: 'never fires: no month in "4,6" has a day "31"' },
+  { name: 'cron-step-zero', path: 'backups[0].schedule', problem: 'minute field "*/0" has step "0"; a step is a positive integer' },
+  { name: 'cron-range-reversed', path: 'backups[0].schedule', problem: 'hour field "5-2" has range "5-2" whose start is after its end' },
+  { name: 'cron-unknown-descriptor', path: 'backups[0].schedule', problem: 'is not a known descriptor; known: @yearly' },
+  { name: 'cron-every-without-unit', path: 'backups[0].schedule', problem: 'after @every, which is not a duration such as 1h30m' },
+  { name: 'cron-empty-list-item', path: 'backups[0].schedule', problem: 'hour field "1,,2" has an empty item' },
+  { name: 'cron-maintenance-bad-minute', path: 'maintenance[0].schedule', problem: 'minute field "60" has "60"; allowed: 0-59' },
+  { name: 'platform-backup-schedule-never-fires', file: 'platform.yaml', path: 'storage.backupSchedule', problem: '"0 3 30 2 *" is not a valid cron schedule: never fires' },
+  { name: 'platform-backup-schedule-bad-hour', file: 'platform.yaml', path: 'storage.backupSchedule', problem: 'hour field "24" has "24"; allowed: 0-23' },
+  // PromQL that Prometheus would reject.
+  { name: 'alert-expr-unclosed-paren', path: 'monitoring.alerts[0].expr', problem: 'is not valid PromQL: syntax error at character' },
+  { name: 'alert-expr-dangling-operator', path: 'monitoring.alerts[0].expr', problem: 'is not valid PromQL: syntax error at character 17' },
+  { name: 'alert-expr-bad-duration', path: 'monitoring.alerts[0].expr', problem: 'is not valid PromQL' },
+  { name: 'dashboard-query-invalid', path: 'monitoring.dashboard.panels[0].queries[0].expr', problem: 'is not valid PromQL' },
+  // Image references: the distribution grammar, and no latest for any image.
+  { name: 'image-registry-port-not-numeric', path: 'components.web.image', problem: 'has the registry "registry.example.com:5000x", which is not a host name with an optional numeric port' },
+  { name: 'image-colon-in-path', path: 'components.web.image', problem: 'has the path component "shop:web"' },
+  { name: 'cache-image-latest', path: 'cache.image', problem: "\"redis:latest\" uses the tag 'latest', which moves with every push" },
+  { name: 'backup-image-latest', path: 'backups[0].image', problem: "uses the tag 'latest'" },
+  // Mount paths, ReadWriteOnce volumes, preStop.
+  { name: 'mount-path-trailing-slash', path: 'components.web.writablePaths[0]', problem: 'is /tmp/, which is not a normalised path; write /tmp' },
+  { name: 'mount-path-dot-dot', path: 'components.web.writablePaths[0]', problem: 'is /var/cache/../tmp, which is not a normalised path; write /var/tmp' },
+  { name: 'mount-paths-collide-once-normalised', path: 'components.web.writablePaths[1]', problem: 'mounts /var/tmp, which components.web.writablePaths[0] mounts too' },
+  { name: 'rwo-volume-two-replicas', path: 'components.web.volumes.media', problem: 'mounts the ReadWriteOnce volume "media" but the component may run 2 pods' },
+  { name: 'rwo-volume-two-components', path: 'components.mailer.volumes.media', problem: 'mounts the ReadWriteOnce volume "media", which components.api mounts too' },
+  { name: 'prestop-as-long-as-default-grace', path: 'components.web.preStopSleepSeconds', problem: 'is 30 but the grace period is 30s (the default)' },
+  { name: 'prestop-longer-than-grace', path: 'components.web.preStopSleepSeconds', problem: 'is 15 but the grace period is 10s: the container is killed before the sleep ends' },
+  // TLS without an issuer; platform.yaml as Argo CD reads it.
+  { name: 'tls-without-issuer', file: 'apps/shop.yaml', path: 'ingress.tls', problem: 'is on (the default) but platform.yaml configures no certificate issuer for dev' },
+  { name: 'platform-repo-url-http', file: 'platform.yaml', path: 'repoURL', problem: 'Argo CD would fetch over plain http://' },
+  { name: 'platform-repo-url-git-protocol', file: 'platform.yaml', path: 'repoURL', problem: 'the git:// protocol is unauthenticated and unencrypted' },
+  { name: 'platform-repo-url-with-password', file: 'platform.yaml', path: 'repoURL', problem: 'holds a password; Argo CD takes repository credentials from a repository Secret', secret: 'repo-pass-42' },
+  { name: 'platform-dist-path-leaves-repo', file: 'platform.yaml', path: 'distPath', problem: 'which leaves the repository' },
+  { name: 'platform-dist-path-absolute', file: 'platform.yaml', path: 'distPath', problem: 'is "/srv/dist", an absolute path' },
+  { name: 'platform-dist-path-repo-root', file: 'platform.yaml', path: 'distPath', problem: 'is ".", the repository root' },
+  { name: 'platform-dist-path-not-normalised', file: 'platform.yaml', path: 'distPath', problem: 'is "./dist/", which is not normalised; write it as "dist"' },
+  { name: 'platform-target-revision-invalid', file: 'platform.yaml', path: 'targetRevision', problem: "\"release..1\" holds '..'" },
+  { name: 'platform-cluster-http', file: 'platform.yaml', path: 'environments.staging.cluster', problem: 'is "http://staging.k8s.voltaic.systems" but must be API server URL of the destination cluster' },
+  { name: 'platform-cluster-trailing-slash', file: 'platform.yaml', path: 'environments.production.cluster', problem: "with a trailing '/'; Argo CD matches destination servers exactly" },
+  // Settings YAML would silently change.
+  { name: 'config-unquoted-version', path: 'config.API_VERSION', problem: 'is written 2.10, which YAML reads as the number 2.1, so the container would see "2.1"; quote it to keep it exactly: "2.10"' },
+  { name: 'config-capitalised-boolean', path: 'config.FEATURE_CHECKOUT', problem: 'is written True, which YAML reads as the boolean true' },
+  { name: 'config-exponent-number', path: 'config.PAGE_SIZE', problem: 'is written 1e3, which YAML reads as the number 1000' },
+  { name: 'env-hex-number', path: 'components.web.env.UMASK', problem: 'is written 0x1F, which YAML reads as the number 31' },
+  { name: 'config-override-unquoted-version', path: 'environments.production.config.API_VERSION', problem: 'is written 1.10, which YAML reads as the number 1.1' },
+  // Files: UTF-8, symbolic links.
+  { name: 'invalid-utf8-latin1-byte', path: '(document)', problem: 'is not valid UTF-8: line 3' },
+  { name: 'invalid-utf8-truncated-sequence', path: '(document)', problem: 'is not valid UTF-8: line 6' },
+  { name: 'spec-symlink-outside-folder', file: 'apps/shop.yaml', path: '(document)', problem: 'is a symbolic link to ' },
 ];
 
 /** How messages show a file: relative to the working directory when inside it, else absolute. */
@@ -114,6 +217,14 @@ function specOf(dir: string): string {
   return join(dir, files[0]);
 }
 
+/** What synth reads for a case, and the file its message must name. */
+function inputsOf(c: BadSpec): { apps: string; platform: string; file: string } {
+  const dir = join(CORPUS, c.name);
+  if (c.file === undefined) return { apps: dir, platform: PLATFORM, file: specOf(dir) };
+  const own = join(dir, 'platform.yaml');
+  return { apps: join(dir, 'apps'), platform: existsSync(own) ? own : PLATFORM, file: join(dir, c.file) };
+}
+
 
 /** A temporary parent with `out/` pre-populated by a sentinel tree, as a previous synth would have left it. */
 function sentinelOut(): { parent: string; out: string } {
@@ -122,6 +233,7 @@ function sentinelOut(): { parent: string; out: string } {
   mkdirSync(join(out, 'dev', 'shop'), { recursive: true });
   copyFileSync(PLATFORM, join(out, 'dev', 'shop', 'sentinel-platform.yaml'));
   copyFileSync(specOf(MINIMAL), join(out, 'sentinel-spec.yaml'));
+  writeFileSync(join(out, OUTPUT_MARKER), OUTPUT_MARKER_TEXT);
   return { parent, out };
 }
 
@@ -131,17 +243,17 @@ interface Run {
   readonly stdout: string;
 }
 
-function runInProcess(apps: string, out: string): Run {
+function runInProcess(apps: string, out: string, platform: string = PLATFORM): Run {
   let stdout = '';
   let stderr = '';
-  const code = runSynth({ check: false, apps, out, platform: PLATFORM, quiet: false }, (s) => (stdout += s), (s) => (stderr += s));
+  const code = runSynth({ check: false, apps, out, platform, quiet: false, build: {} }, (s) => (stdout += s), (s) => (stderr += s), createProgress(process.stderr, { CI: 'true' }));
   return { code, stderr, stdout };
 }
 
 /** The real CLI, as `npm run synth -- --apps DIR --out DIR` runs it, from the repository root. */
-function runCli(apps: string, out: string): Promise<Run> {
+function runCli(apps: string, out: string, platform: string = PLATFORM): Promise<Run> {
   return new Promise((done, fail) => {
-    const child = spawn(TSX, ['main.ts', '--apps', apps, '--out', out], { cwd: REPO, env: { ...process.env, CI: 'true' } });
+    const child = spawn(TSX, ['main.ts', '--apps', apps, '--out', out, '--platform', platform], { cwd: REPO, env: { ...process.env, CI: 'true' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -159,7 +271,14 @@ function expectRejected(run: Run, shownFile: string, path: string, problem: stri
   // Shows the whole stderr when no line names the file and path.
   expect(lines.length > 0 ? lines : run.stderr).toEqual(expect.arrayContaining([expect.stringContaining(problem)]));
   expect(run.stderr).toMatch(/nothing was written/);
+  expect(run.stderr).not.toMatch(/^\s+at /m);
   expect(run.stdout).not.toMatch(/synthesized/);
+}
+
+/** A secret of the case appears nowhere in what synth printed. */
+function expectNotEchoed(run: Run, secret: string | undefined): void {
+  if (secret === undefined) return;
+  expect(`${run.stdout}${run.stderr}`.includes(secret)).toBe(false);
 }
 
 function expectUntouched(parent: string, out: string, before: DirSnapshot): void {
@@ -181,12 +300,12 @@ test('the minimal spec every case varies is valid and synthesizes', () => {
 
 test('the corpus has a table entry for every case folder and a folder for every entry', () => {
   expect(readdirSync(CORPUS).sort()).toEqual(CASES.map((c) => c.name).sort());
-  expect(CASES.length).toBeGreaterThanOrEqual(28);
+  expect(CASES.length).toBeGreaterThanOrEqual(100);
 });
 
 test('each case file is named after its system, except the case about the name', () => {
-  for (const c of CASES) {
-    const file = specOf(join(CORPUS, c.name));
+  for (const c of CASES.filter((x) => x.file !== 'platform.yaml')) {
+    const file = inputsOf(c).file;
     const text = readFileSync(file, 'utf8');
     const name = /^name: (\S+)$/m.exec(text)?.[1];
     if (c.name === 'name-file-mismatch' || name === undefined) continue;
@@ -196,12 +315,13 @@ test('each case file is named after its system, except the case about the name',
 
 describe('rejects a bad spec in-process with exit 1, the file, the field path and the problem, writing nothing', () => {
   test.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const dir = join(CORPUS, c.name);
+    const { apps, platform, file } = inputsOf(c);
     const { parent, out } = sentinelOut();
     try {
       const before = snapshotDir(out);
-      const run = runInProcess(dir, out);
-      expectRejected(run, shown(specOf(dir)), c.path, c.problem);
+      const run = runInProcess(apps, out, platform);
+      expectRejected(run, shown(file), c.path, c.problem);
+      expectNotEchoed(run, c.secret);
       expectUntouched(parent, out, before);
     } finally {
       rmSync(parent, { recursive: true, force: true });
@@ -219,6 +339,25 @@ test('rejects a spec larger than 256 KiB before parsing it', () => {
     const before = snapshotDir(out);
     const run = runInProcess(apps, out);
     expectRejected(run, shown(file), '(document)', `bytes; a spec may be at most ${MAX_SPEC_BYTES} bytes`);
+    expect(snapshotDir(out)).toEqual(before);
+    expect(readdirSync(parent).sort()).toEqual(['apps', 'out']);
+  } finally {
+    rmSync(parent, { recursive: true, force: true });
+  }
+});
+
+test('rejects a spec whose YAML aliases build a ConfigMap over 1 MiB, naming the object', () => {
+  const { parent, out } = sentinelOut();
+  try {
+    const apps = join(parent, 'apps');
+    mkdirSync(apps);
+    const file = join(apps, 'shop.yaml');
+    // 200 000 characters written once, referenced six times: under the 256 KiB file limit, over 1 MiB built.
+    const files = ['b', 'c', 'd', 'e', 'f', 'g'].map((n) => `  ${n}.txt: *big\n`).join('');
+    writeFileSync(file, `${readFileSync(specOf(MINIMAL), 'utf8')}configFiles:\n  a.txt: &big "${'x'.repeat(200_000)}"\n${files}`);
+    const before = snapshotDir(out);
+    const run = runInProcess(apps, out);
+    expectRejected(run, shown(file), 'ConfigMap/shop-files', 'bytes once built (YAML aliases in the spec expanded); Kubernetes refuses objects over 1048576 bytes');
     expect(snapshotDir(out)).toEqual(before);
     expect(readdirSync(parent).sort()).toEqual(['apps', 'out']);
   } finally {

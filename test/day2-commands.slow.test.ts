@@ -11,7 +11,8 @@ import { parseDiffArgs } from '../src/cli/diff-command';
 import { diffLines, hunkHeader, hunks } from '../src/cli/line-diff';
 import { parseNewAppArgs } from '../src/cli/new-app-command';
 import { createProgress } from '../src/cli/progress';
-import { imageProblem, parseSetImageArgs } from '../src/cli/set-image-command';
+import { parseSetImageArgs } from '../src/cli/set-image-command';
+import { imageProblem } from '../src/spec/image';
 
 // Each command is a child process that loads cdk8s: give slow, shared machines room.
 jest.setTimeout(180_000);

@@ -8,6 +8,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runSynth, SynthOptions } from '../src/cli/synth-command';
 import { readTree } from '../src/synth/write';
+import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT } from '../src/synth/output-folder';
+import { createProgress } from '../src/cli/progress';
+
+const QUIET = createProgress(process.stderr, { CI: 'true' });
 
 const REPO = resolve(__dirname, '..');
 const SPECS = ['magnetiq.yaml', 'tequipy.yaml'];
@@ -32,7 +36,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 function synth(opts: Partial<SynthOptions> = {}): { status: number; stdout: string; stderr: string } {
   let stdout = '';
   let stderr = '';
-  const status = runSynth({ check: false, apps, out, platform, quiet: false, cacheDir, ...opts }, (s) => (stdout += s), (s) => (stderr += s));
+  const status = runSynth({ check: false, apps, out, platform, quiet: false, build: {}, cacheDir, ...opts }, (s) => (stdout += s), (s) => (stderr += s), QUIET);
   return { status, stdout, stderr };
 }
 
@@ -162,4 +166,13 @@ test('a corrupt cache of loaded specs only means loading every spec again', () =
   const r = synth();
   expect(rebuilt(r.stdout)).toEqual([1, 6]);
   expect(readTree(out)).toEqual(fullSynth());
+});
+
+test('an incremental run keeps synth marker and leaves no lock behind', () => {
+  expect(synth().status).toBe(0);
+  edit(join(apps, 'magnetiq.yaml'), (t) => t.replace(/magnetiq-backend:v[0-9.]+/g, 'magnetiq-backend:v9.9.8'));
+  const r = synth();
+  expect(rebuilt(r.stdout)).toEqual([3, 6]);
+  expect(readFileSync(join(out, OUTPUT_MARKER), 'utf8')).toBe(OUTPUT_MARKER_TEXT);
+  expect(readdirSync(dir).filter((n) => n.endsWith('.lock'))).toEqual([]);
 });

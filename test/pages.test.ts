@@ -5,15 +5,16 @@ import { parseDocument } from 'yaml';
 import { environmentsBlock, renderTemplate } from '../src/cli/new-app-command';
 import { SpecError } from '../src/spec/errors';
 import { loadPlatform, loadSpecs, loadSystem } from '../src/spec/load';
-import { buildSystem, buildTree } from '../src/synth/build';
+import { buildTree } from '../src/synth/build';
+import { synthesizeSystem } from '../src/synth/pair-builder';
 import { systemPage } from '../src/synth/pages';
 
 const REPO = join(__dirname, '..');
 const platform = loadPlatform(join(REPO, 'platform.yaml'));
 
-function page(specFile: string, env: string): { text: string; manifests: ReturnType<typeof buildSystem>['manifests'] } {
+function page(specFile: string, env: string): { text: string; manifests: ReturnType<typeof synthesizeSystem>['manifests'] } {
   const errors: SpecError[] = [];
-  const s = buildSystem(loadSystem(specFile, platform), env, platform, errors);
+  const s = synthesizeSystem(loadSystem(specFile, platform), env, platform, errors);
   expect(errors).toEqual([]);
   return { text: systemPage(s, 'apps/x.yaml'), manifests: s.manifests };
 }

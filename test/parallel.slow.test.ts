@@ -8,7 +8,12 @@ import { join } from 'node:path';
 import { SpecErrors } from '../src/spec/errors';
 import { loadSpecs, LoadedSpecs } from '../src/spec/load';
 import { buildTree } from '../src/synth/build';
-import { buildTreeAuto, buildTreeParallel, pairCount, prestartWorkers } from '../src/synth/parallel';
+import { pairBuilderFor, pairCount, prestartWorkers, WorkerPairBuilder, WorkerPairBuilderProps } from '../src/synth/parallel';
+
+/** buildTree on worker threads. */
+function buildTreeParallel(specs: LoadedSpecs, platformFile: string, props: WorkerPairBuilderProps) {
+  return buildTree(specs, platformFile, new WorkerPairBuilder(props));
+}
 
 const ROOT = join(__dirname, '..');
 const PLATFORM = join(ROOT, 'platform.yaml');
@@ -17,12 +22,12 @@ const SEED = readFileSync(join(ROOT, 'apps', 'magnetiq.yaml'), 'utf8');
 let dir: string;
 let specs: LoadedSpecs;
 
-/** Copies of apps/magnetiq.yaml renamed magnetiq-p01, magnetiq-p02, ... */
+/** Copies of apps/magnetiq.yaml renamed magnetiq-p01, magnetiq-p02, ..., each on hosts of its own (one host+path has one system). */
 function generate(count: number): string {
   const d = mkdtempSync(join(tmpdir(), 'gitops-synth-parallel-'));
   for (let i = 1; i <= count; i++) {
     const name = `magnetiq-p${String(i).padStart(2, '0')}`;
-    writeFileSync(join(d, `${name}.yaml`), SEED.replace(/^name: magnetiq$/m, `name: ${name}`));
+    writeFileSync(join(d, `${name}.yaml`), SEED.replace(/^name: magnetiq$/m, `name: ${name}`).replace(/^(\s*host:\s*)([a-z0-9.-]+)\s*$/gm, `$1${name}.$2`));
   }
   return d;
 }
@@ -63,17 +68,20 @@ test('the main thread and a worker sharing the queue build the same tree', () =>
 
 test('workers started before the specs are read (as npm run synth does) build the same tree', () => {
   // 30 pairs are below the size where workers pay off: force one.
-  const saved = process.env.GITOPS_SYNTH_WORKERS;
-  process.env.GITOPS_SYNTH_WORKERS = '1';
-  try {
-    const pool = prestartWorkers(dir);
-    expect(pool).toBeDefined();
-    const auto = buildTreeAuto(loadSpecs(dir, PLATFORM), 'platform.yaml', pool);
-    expect([...auto.tree]).toEqual([...buildTree(specs, 'platform.yaml').tree]);
-  } finally {
-    if (saved === undefined) delete process.env.GITOPS_SYNTH_WORKERS;
-    else process.env.GITOPS_SYNTH_WORKERS = saved;
-  }
+  const settings = { workers: 1 };
+  const pool = prestartWorkers(dir, settings);
+  expect(pool?.workers.length).toBe(1);
+  const loaded = loadSpecs(dir, PLATFORM);
+  const builder = pairBuilderFor(loaded, settings, pool);
+  expect(builder).toBeInstanceOf(WorkerPairBuilder);
+  const auto = buildTree(loaded, 'platform.yaml', builder);
+  expect(auto.stats.workers).toBe(1);
+  expect([...auto.tree]).toEqual([...buildTree(specs, 'platform.yaml').tree]);
+});
+
+test('below the size where workers pay off, the serial builder is chosen', () => {
+  expect(pairBuilderFor(specs, {}).constructor.name).toBe('SerialPairBuilder');
+  expect(pairBuilderFor(specs, { workers: 0 }).constructor.name).toBe('SerialPairBuilder');
 });
 
 /** The error each build throws, after the given edit of the loaded (already validated) specs. */

@@ -45,7 +45,7 @@ describe.each(systemFolders)('%s', (folder, objs) => {
       for (const rule of ing.spec.rules) {
         for (const path of rule.http.paths) {
           const svc = objs.find((o) => o.kind === 'Service' && o.metadata.name === path.backend.service.name);
-          expect(svc).toBeDefined();
+          expect(svc?.metadata.name).toBe(path.backend.service.name);
           expect(svc.spec.ports.map((p: Obj) => p.port)).toContain(path.backend.service.port.number);
         }
       }
@@ -55,7 +55,7 @@ describe.each(systemFolders)('%s', (folder, objs) => {
   test('every HPA scales a Deployment of the folder that leaves replicas to it', () => {
     for (const hpa of objs.filter((o) => o.kind === 'HorizontalPodAutoscaler')) {
       const target = objs.find((o) => o.kind === hpa.spec.scaleTargetRef.kind && o.metadata.name === hpa.spec.scaleTargetRef.name);
-      expect(target).toBeDefined();
+      expect(target?.metadata.name).toBe(hpa.spec.scaleTargetRef.name);
       expect(target.spec.replicas).toBeUndefined();
       expect(hpa.spec.minReplicas).toBeLessThanOrEqual(hpa.spec.maxReplicas);
     }

@@ -169,7 +169,7 @@ describe('npm run diff -- --markdown', () => {
 
   it('exits 0 with a "no changes" summary when the committed dist/ is what the specs produce', () => {
     let out = '';
-    const code = runDiffMarkdown(opts, { out: (s) => (out += s), err: (s) => (out += s), color: false, progress: silent }, '/nonexistent/kube-score');
+    const code = runDiffMarkdown(opts, { out: (s) => (out += s), err: (s) => (out += s), color: false, progress: silent, env: {} }, '/nonexistent/kube-score');
     expect(out).toContain('**No changes**: dist/ is what dist/ of main already holds.');
     expect(out).toContain(`| kube-score (changed folders) | :white_check_mark: 0 objects in 0 files, no finding beyond the ${EXCEPTIONS.length} documented exceptions |`);
     expect(code).toBe(0);

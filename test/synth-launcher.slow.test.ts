@@ -37,7 +37,7 @@ describe('on a copy of the code', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'gitops-synth-launcher-'));
-    for (const name of ['apps', 'dist', 'platform.yaml', 'src', 'charts', 'argocd', 'imports', 'scripts', 'main.ts', 'package.json', 'tsconfig.json']) {
+    for (const name of ['apps', 'dist', 'platform.yaml', 'schema', 'src', 'charts', 'constructs', 'argocd', 'imports', 'scripts', 'main.ts', 'package.json', 'tsconfig.json']) {
       cpSync(join(ROOT, name), join(dir, name), { recursive: true });
     }
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));

@@ -165,7 +165,7 @@ describe.each(ENVS)('magnetiq-full in %s', (env) => {
 
   test('migrations run as an Argo CD hook Job that is recreated on every sync', () => {
     const job = find(objs, 'Job', 'magnetiq-full-migrate');
-    expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBeDefined();
+    expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBe('Sync');
     expect(job.metadata.annotations['argocd.argoproj.io/hook-delete-policy']).toBe('BeforeHookCreation');
     expect(job.spec.template.spec.containers[0].command).toEqual(['alembic', 'upgrade', 'head']);
   });
@@ -304,7 +304,7 @@ describe.each(ENVS)('tequipy in %s', (env) => {
 
   test('migrations run with uv and Alembic as an Argo CD hook before the workloads roll', () => {
     const job = find(objs, 'Job', 'tequipy-migrate');
-    expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBeDefined();
+    expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBe('Sync');
     expect(job.metadata.annotations['argocd.argoproj.io/hook-delete-policy']).toBe('BeforeHookCreation');
     expect(Number(job.metadata.annotations['argocd.argoproj.io/sync-wave'])).toBeLessThan(
       Number(find(objs, 'Deployment', 'tequipy-backend').metadata.annotations['argocd.argoproj.io/sync-wave']),

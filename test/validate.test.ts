@@ -1,5 +1,6 @@
 /** Every synthesized object is checked against its upstream schema, found through one table. */
-import { KNOWN_MODELS, Manifest, schemaProblems } from '../src/synth/validate';
+import type { Manifest } from '../src/model/manifest';
+import { KNOWN_MODELS, schemaProblems } from '../src/synth/validate';
 import { synthesizeRepo } from './support/manifests';
 
 const { folders } = synthesizeRepo();

@@ -10,14 +10,10 @@ import { load } from 'js-yaml';
 import { systemContext, resolvePlatform } from '../model/context';
 import { names, systemLabels } from '../model/names';
 import type { LoadedSpecs } from '../spec/load';
+import type { Manifest } from '../model/manifest';
 
 /** A Kubernetes object as bootstrap applies it. */
-export interface BootstrapObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [k: string]: unknown };
-  readonly [k: string]: unknown;
-}
+export type BootstrapObject = Manifest;
 
 export class BootstrapError extends Error {}
 
@@ -60,7 +56,7 @@ export interface BootstrapSecret {
  * The Secrets of bootstrap-mode systems in one environment. Throws one line naming every
  * missing variable, so the user can export them all and run again.
  */
-export function bootstrapSecrets(specs: LoadedSpecs, env: string, vars: NodeJS.ProcessEnv): BootstrapSecret[] {
+export function bootstrapSecrets(specs: LoadedSpecs, env: string, vars: Readonly<Record<string, string | undefined>>): BootstrapSecret[] {
   const missing: string[] = [];
   const secrets: BootstrapSecret[] = [];
   for (const system of specs.systems) {

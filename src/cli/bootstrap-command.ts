@@ -13,7 +13,7 @@ import { resolvePlatform } from '../model/context';
 import { SpecErrors } from '../spec/errors';
 import { loadSpecs } from '../spec/load';
 import { parseCommandArgs, UsageError } from './command';
-import { createProgress } from './progress';
+import { createProgress, Environment } from './progress';
 
 export const BOOTSTRAP_USAGE = `Usage: npm run bootstrap -- --env ENV [--context NAME] [--kubeconfig FILE] [--dry-run]
 
@@ -70,8 +70,8 @@ export function parseBootstrapArgs(argv: readonly string[]): BootstrapOptions {
 
 const label = (o: BootstrapObject) => `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
 
-export async function runBootstrap(opts: BootstrapOptions, out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const progress = createProgress();
+export async function runBootstrap(opts: BootstrapOptions, out: (s: string) => void, err: (s: string) => void, env: Environment): Promise<number> {
+  const progress = createProgress(process.stderr, env);
   try {
     const specs = loadSpecs(resolve(opts.apps), resolve(opts.platform));
     if (!(opts.env in specs.platform.environments)) {
@@ -79,9 +79,9 @@ export async function runBootstrap(opts: BootstrapOptions, out: (s: string) => v
     }
     const platform = resolvePlatform(specs.platform, opts.env);
     // Everything that can fail without the cluster fails before we touch it.
-    const secrets = bootstrapSecrets(specs, opts.env, process.env);
+    const secrets = bootstrapSecrets(specs, opts.env, env);
     const objects = applyOrder(bootstrapObjects(resolve(opts.dist), opts.env));
-    const cluster: Cluster = connect({ lookup: { file: opts.kubeconfig, kubeconfigVariable: process.env.KUBECONFIG, home: homedir() }, context: opts.context });
+    const cluster: Cluster = connect({ lookup: { file: opts.kubeconfig, kubeconfigVariable: env.KUBECONFIG, home: homedir() }, context: opts.context });
     progress.update(`checking ${cluster.server}`);
     await preflight(cluster, platform.argocdNamespace);
 

@@ -5,7 +5,8 @@
  */
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { SpecErrors } from '../spec/errors';
-import { createProgress, isInteractive, Progress } from './progress';
+import { createProgress, Environment, isInteractive, Progress } from './progress';
+import type { BuildSettings } from '../synth/parallel';
 
 /** A command line the command cannot run: exit 2 with the usage text. */
 export class UsageError extends Error {}
@@ -17,20 +18,39 @@ export interface CommandIO {
   /** ANSI colours on stdout: only on a terminal, and never with NO_COLOR or CI set. */
   readonly color: boolean;
   readonly progress: Progress;
+  /** The environment variables the entry script was started with. */
+  readonly env: Environment;
 }
 
 /** Colours when stdout is a terminal and neither NO_COLOR (https://no-color.org) nor CI is set. */
-export function wantsColor(stream: { readonly isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+export function wantsColor(stream: { readonly isTTY?: boolean }, env: Environment): boolean {
   return isInteractive(stream, env) && (env.NO_COLOR === undefined || env.NO_COLOR === '');
 }
 
+/** The IO of a command run from an entry script: the one place commands get process.env from. */
 export function processIO(): CommandIO {
+  const env = process.env;
   return {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
-    color: wantsColor(process.stdout),
-    progress: createProgress(process.stderr),
+    color: wantsColor(process.stdout, env),
+    progress: createProgress(process.stderr, env),
+    env,
   };
+}
+
+/**
+ * How pairs are built, from the environment (for diagnosis): GITOPS_SYNTH_WORKERS=N forces N
+ * worker threads (0: serial), GITOPS_SYNTH_MAIN_BUILDS=0 leaves every pair to the workers.
+ */
+export function buildSettingsFromEnv(env: Environment): BuildSettings {
+  const forced = env.GITOPS_SYNTH_WORKERS;
+  let workers: number | undefined;
+  if (forced !== undefined && forced !== '') {
+    workers = Number(forced);
+    if (!Number.isInteger(workers) || workers < 0) throw new UsageError(`GITOPS_SYNTH_WORKERS is ${JSON.stringify(forced)}; set a whole number of worker threads (0 builds serially)`);
+  }
+  return { workers, mainThreadBuilds: env.GITOPS_SYNTH_MAIN_BUILDS !== '0' };
 }
 
 /** node:util parseArgs, strict, with its errors (unknown flag, missing value) as UsageError. */
@@ -75,7 +95,11 @@ export async function runCommand(usage: string, run: (argv: string[], io: Comman
       process.exitCode = 2;
       return;
     }
-    throw e;
+    // No input may end in a stack trace: say what failed in one line; the stack is for bug reports.
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`error: ${message}\nUnless this names a file or folder you can fix (permissions, disk space), it is a bug in gitops-synth; run again with GITOPS_SYNTH_DEBUG=1 to see where it happened.\n`);
+    if (process.env.GITOPS_SYNTH_DEBUG === '1' && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
+    process.exitCode = 1;
   } finally {
     io.progress.done();
   }

@@ -8,9 +8,10 @@ import { load } from 'js-yaml';
 import { SpecErrors } from '../spec/errors';
 import { loadSpecs } from '../spec/load';
 import type { Tree } from '../synth/build';
-import { buildTreeAuto } from '../synth/parallel';
+import { buildTree } from '../synth/build';
+import { pairBuilderFor } from '../synth/parallel';
 import { readTree } from '../synth/write';
-import { CommandIO, parseCommandArgs, reportSpecErrors, UsageError } from './command';
+import { buildSettingsFromEnv, CommandIO, parseCommandArgs, reportSpecErrors, UsageError } from './command';
 import { runDiffMarkdown } from './diff-markdown';
 import { diffLines, hunkHeader, hunks, splitLines } from './line-diff';
 
@@ -204,7 +205,7 @@ export function runDiff(opts: DiffOptions, io: CommandIO): number {
     const specs = loadSpecs(resolve(opts.apps), resolve(opts.platform));
     const pairs = specs.systems.reduce((n, s) => n + s.environments.size, 0);
     io.progress.update(`synthesizing ${specs.systems.length} system${specs.systems.length === 1 ? '' : 's'} (${pairs} system-environments)`);
-    next = buildTreeAuto(specs, opts.platform).tree;
+    next = buildTree(specs, opts.platform, pairBuilderFor(specs, buildSettingsFromEnv(io.env))).tree;
   } catch (e) {
     if (e instanceof SpecErrors) return reportSpecErrors(e, io, 'diff');
     throw e;

@@ -7,13 +7,13 @@
 import { resolve } from 'node:path';
 import { SpecErrors } from '../spec/errors';
 import { loadSpecs } from '../spec/load';
-import type { Tree } from '../synth/build';
-import { buildTreeAuto } from '../synth/parallel';
+import { buildTree, Tree } from '../synth/build';
+import { pairBuilderFor } from '../synth/parallel';
 import { readTree } from '../synth/write';
 import { scoreFolders } from '../review/kube-score';
 import { reviewMarkdown } from '../review/markdown';
 import { findRisks } from '../review/risks';
-import type { CommandIO } from './command';
+import { buildSettingsFromEnv, CommandIO } from './command';
 import { checkScope, DiffOptions, Scope, treeChanges } from './diff-command';
 
 export function runDiffMarkdown(opts: DiffOptions, io: CommandIO, kubeScoreBinary: string): number {
@@ -24,7 +24,8 @@ export function runDiffMarkdown(opts: DiffOptions, io: CommandIO, kubeScoreBinar
   let next: Tree;
   try {
     io.progress.update(`synthesizing ${opts.apps}/`);
-    next = buildTreeAuto(loadSpecs(resolve(opts.apps), resolve(opts.platform)), opts.platform).tree;
+    const specs = loadSpecs(resolve(opts.apps), resolve(opts.platform));
+    next = buildTree(specs, opts.platform, pairBuilderFor(specs, buildSettingsFromEnv(io.env))).tree;
   } catch (e) {
     if (!(e instanceof SpecErrors)) throw e;
     io.progress.done();

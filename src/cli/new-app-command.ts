@@ -11,6 +11,7 @@ import appSchema from '../../schema/app-spec.schema.json';
 import { SpecErrors } from '../spec/errors';
 import { displayPath, loadPlatform, loadSpecs, RESERVED_NAMES } from '../spec/load';
 import { CommandIO, parseCommandArgs, reportSpecErrors, UsageError } from './command';
+import { guardInputDir } from './output-guard';
 import { nonEmpty } from './diff-command';
 
 export const NEW_APP_USAGE = `Usage: npm run new-app -- NAME [--apps DIR] [--platform FILE] [--template FILE]
@@ -85,7 +86,8 @@ export function renderTemplate(template: string, values: Readonly<Record<string,
 }
 
 export function runNewApp(opts: NewAppOptions, io: CommandIO): number {
-  const appsDir = resolve(opts.apps);
+  // new-app adds one file and never replaces one ('wx'); --apps must be a folder or absent.
+  const appsDir = guardInputDir(opts.apps, '--apps', { mustExist: false });
   const file = join(appsDir, `${opts.name}.yaml`);
   const shown = displayPath(file);
   for (const other of [file, join(appsDir, `${opts.name}.yml`)]) {

@@ -4,6 +4,9 @@
  * pipes and tests it prints nothing, so logs hold only results.
  */
 
+/** Environment variables as an entry script read them (process.env); commands never read process.env themselves. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
 export interface Progress {
   /** Shows what the command is doing now, e.g. `synthesizing 3/12 magnetiq/production`. */
   update(status: string): void;
@@ -12,14 +15,14 @@ export interface Progress {
 }
 
 /** Whether a stream is a terminal a person watches, rather than a log (CI, a pipe, a file). */
-export function isInteractive(stream: { readonly isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+export function isInteractive(stream: { readonly isTTY?: boolean }, env: Environment): boolean {
   return stream.isTTY === true && (env.CI === undefined || env.CI === '' || env.CI === 'false');
 }
 
 /** A progress reporter on `stream` (stderr by default, so stdout stays parseable). */
 export function createProgress(
-  stream: { readonly isTTY?: boolean; readonly columns?: number; write(s: string): unknown } = process.stderr,
-  env: NodeJS.ProcessEnv = process.env,
+  stream: { readonly isTTY?: boolean; readonly columns?: number; write(s: string): unknown },
+  env: Environment,
 ): Progress {
   if (!isInteractive(stream, env)) return { update: () => undefined, done: () => undefined };
   let shown = false;

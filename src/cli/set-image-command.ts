@@ -9,14 +9,16 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import appSchema from '../../schema/app-spec.schema.json';
+import { imageProblem } from '../spec/image';
 import { setScalarInText } from '../spec/edit';
 import { SpecErrors } from '../spec/errors';
 import { displayPath, loadSpecs, specFiles } from '../spec/load';
-import { buildTreeAuto } from '../synth/parallel';
+import { buildTree } from '../synth/build';
+import { pairBuilderFor } from '../synth/parallel';
 import { readTree, writeTree } from '../synth/write';
-import { CommandIO, parseCommandArgs, reportSpecErrors, UsageError } from './command';
+import { buildSettingsFromEnv, CommandIO, parseCommandArgs, reportSpecErrors, UsageError } from './command';
 import { nonEmpty, renderChanges, SOURCE_FLAGS, summaryTable, treeChanges } from './diff-command';
+import { guardInputDir, guardOutputDir } from './output-guard';
 
 export const SET_IMAGE_USAGE = `Usage: npm run set-image -- --app SYSTEM --env ENV COMPONENT=IMAGE... [--apps DIR] [--out DIR] [--platform FILE]
 
@@ -68,33 +70,6 @@ export function parseSetImageArgs(argv: readonly string[]): SetImageOptions {
   return { app, env, images, apps: nonEmpty('apps', values.apps)!, out: nonEmpty('out', values.out)!, platform: nonEmpty('platform', values.platform)! };
 }
 
-/** The spec's own rule for images: definitions.image in schema/app-spec.schema.json. */
-const IMAGE_PATTERN = new RegExp(appSchema.definitions.image.pattern);
-const IMAGE_MAX_LENGTH = appSchema.definitions.image.maxLength;
-
-/**
- * Why an image reference is refused, naming the rule, or undefined when it is acceptable.
- * Release images are pinned: a moving reference makes dist/ lie about what runs.
- */
-export function imageProblem(image: string): string | undefined {
-  const [name, digest] = image.split('@');
-  const lastSegment = name.slice(name.lastIndexOf('/') + 1);
-  const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : undefined;
-  if (tag === 'latest') {
-    return `uses the tag 'latest', which moves with every push (rule no-latest-tag): pin the release tag or digest CI built, e.g. :v1.4.2`;
-  }
-  if (tag === undefined && digest === undefined) {
-    return `has no tag or digest, so Kubernetes would pull 'latest' (rule pinned-image): add :<tag> or @sha256:<64 hex>`;
-  }
-  if (image.length > IMAGE_MAX_LENGTH || !IMAGE_PATTERN.test(image)) {
-    return (
-      `is not an image reference the spec accepts (rule image-format, definitions.image in schema/app-spec.schema.json: ` +
-      `lower-case registry/path, then :tag of [A-Za-z0-9_.-] up to 128 characters or @sha256:<64 lower-case hex>, at most ${IMAGE_MAX_LENGTH} characters)`
-    );
-  }
-  return undefined;
-}
-
 export function runSetImage(opts: SetImageOptions, io: CommandIO): number {
   const refused = opts.images.map(({ component, image }) => ({ component, image, problem: imageProblem(image) })).filter((r) => r.problem !== undefined);
   if (refused.length > 0) {
@@ -103,7 +78,14 @@ export function runSetImage(opts: SetImageOptions, io: CommandIO): number {
     return 1;
   }
 
-  const appsDir = resolve(opts.apps);
+  // set-image replaces --out whole, as synth does: refuse a folder that is not synth's before editing the spec.
+  const appsDir = guardInputDir(opts.apps, '--apps', { mustExist: true });
+  const outDir = guardOutputDir(opts.out, {
+    protect: [
+      { path: opts.apps, what: 'the specs folder (--apps)' },
+      { path: opts.platform, what: 'the platform file (--platform)' },
+    ],
+  });
   const file = [join(appsDir, `${opts.app}.yaml`), join(appsDir, `${opts.app}.yml`)].find((f) => existsSync(f)) ?? join(appsDir, `${opts.app}.yaml`);
   if (!existsSync(file)) {
     const known = specFiles(appsDir).map((f) => basename(f).replace(/\.ya?ml$/, ''));
@@ -151,14 +133,14 @@ export function runSetImage(opts: SetImageOptions, io: CommandIO): number {
   let tree;
   try {
     io.progress.update('synthesizing');
-    tree = buildTreeAuto(loadSpecs(appsDir, resolve(opts.platform)), opts.platform).tree;
+    const specs = loadSpecs(appsDir, resolve(opts.platform));
+    tree = buildTree(specs, opts.platform, pairBuilderFor(specs, buildSettingsFromEnv(io.env))).tree;
   } catch (e) {
     writeFileSync(file, original);
     if (e instanceof SpecErrors) return reportSpecErrors(e, io, `set-image (${displayPath(file)} is left as it was)`);
     throw e;
   }
   io.progress.update(`writing ${opts.out}/`);
-  const outDir = resolve(opts.out);
   const current = readTree(outDir);
   writeTree(outDir, tree);
   io.progress.done();

@@ -2,14 +2,19 @@
  * `npm run synth [-- --check] [--apps DIR] [--out DIR] [--platform FILE]`
  * Exit codes: 0 success; 1 invalid spec or policy violation (nothing written); 2 usage error.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SpecErrors } from '../spec/errors';
-import { parseCommandArgs } from './command';
-import { createProgress, Progress } from './progress';
+import { buildSettingsFromEnv, parseCommandArgs, UsageError } from './command';
+import { guardInputDir, guardOutputDir } from './output-guard';
+import type { Environment } from './progress';
+import type { Progress } from './progress';
 import { loadSpecs } from '../spec/load';
-import { BuildStats, buildAutoInto, pairCount, prestartWorkers } from '../synth/parallel';
-import { CacheRecorder, dropCache, synthIncremental } from '../synth/incremental';
+import { buildInto } from '../synth/build';
+import { OutputLockError } from '../synth/output-folder';
+import type { BuildStats } from '../synth/pair-builder';
+import { BuildSettings, pairBuilderFor, pairBuilderForCount, pairCount, prestartWorkers } from '../synth/parallel';
+import { CachedPairBuilder, IncrementalCache, InPlaceWriter } from '../synth/incremental';
 import { SpecCache } from '../synth/spec-cache';
 import { CheckSink, isEmptyDiff, StagedWriter, TreeDiff } from '../synth/write';
 import { incrementalOptions, reportIncremental } from './synth-incremental';
@@ -31,6 +36,8 @@ export interface SynthOptions {
   readonly out: string;
   readonly platform: string;
   readonly quiet: boolean;
+  /** Worker threads and who builds (GITOPS_SYNTH_WORKERS, GITOPS_SYNTH_MAIN_BUILDS). */
+  readonly build: BuildSettings;
   /**
    * Folder of the incremental cache: only the system-environments whose inputs changed since
    * the last run are rebuilt (src/synth/incremental.ts). The command line uses
@@ -40,7 +47,7 @@ export interface SynthOptions {
   readonly cacheDir?: string;
 }
 
-export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): SynthOptions {
+export function parseSynthArgs(argv: readonly string[], env: Environment): SynthOptions {
   const { values } = parseCommandArgs(
     argv,
     {
@@ -59,6 +66,7 @@ export function parseSynthArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     apps: values.apps ?? 'apps',
     out: values.out ?? env.CDK8S_OUTDIR ?? 'dist',
     platform: values.platform ?? 'platform.yaml',
+    build: buildSettingsFromEnv(env),
     cacheDir: (values.full ?? false) || env.CDK8S_OUTDIR !== undefined ? undefined : resolve('.cache', 'incremental'),
   };
 }
@@ -84,49 +92,89 @@ function threads(stats: BuildStats | undefined): string {
   return `; ${stats.pairsOnMainThread + stats.pairsOnWorkers} system-environments built, ${stats.pairsOnMainThread} on the main thread and ${stats.pairsOnWorkers} on ${workers}`;
 }
 
-export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: string) => void, progress: Progress = createProgress()): number {
-  const started = Date.now();
+/**
+ * Where synth may read and write, checked before anything is read: the specs folder exists,
+ * and the output folder is one synth may replace (src/cli/output-guard.ts). Throws UsageError.
+ */
+export function checkSynthPaths(opts: SynthOptions): string {
+  if (opts.platform.trim() === '') throw new UsageError('--platform is empty (an unset shell variable?); name the platform file, e.g. --platform platform.yaml');
+  guardInputDir(opts.apps, '--apps', { mustExist: true });
+  if (!opts.check) {
+    return guardOutputDir(opts.out, {
+      protect: [
+        { path: opts.apps, what: 'the specs folder (--apps)' },
+        { path: opts.platform, what: 'the platform file (--platform)' },
+      ],
+    });
+  }
+  if (opts.out.trim() === '') throw new UsageError('--out is empty (an unset shell variable?); name the folder to compare, e.g. --out dist');
   const outDir = resolve(opts.out);
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UsageError(`--out ${opts.out}: is a file, not a folder; name the folder synth writes, such as dist`);
+  return outDir;
+}
+
+export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: string) => void, progress: Progress): number {
+  const started = Date.now();
+  const outDir = checkSynthPaths(opts);
   // Files stream to disk (or are compared with it) as they are built: memory stays flat.
   let sink: StagedWriter | CheckSink | undefined;
+  let inPlace: InPlaceWriter | undefined;
   let stats: BuildStats | undefined;
-  const cache = opts.check || opts.cacheDir === undefined ? undefined : incrementalOptions(opts.cacheDir, outDir, opts.platform);
+  const cacheOpts = opts.check || opts.cacheDir === undefined ? undefined : incrementalOptions(opts.cacheDir, outDir, opts.platform);
   // Worker threads (many specs only) load their modules while the specs are read; a run that
   // can reuse its cache (one, and the output folder it describes) will most likely not need them.
-  const reusable = cache !== undefined && existsSync(cache.cacheFile) && existsSync(outDir);
-  const workers = reusable ? undefined : prestartWorkers(resolve(opts.apps));
-  let recorder: CacheRecorder | undefined;
+  const reusable = cacheOpts !== undefined && existsSync(cacheOpts.cacheFile) && existsSync(outDir);
+  const workers = reusable ? undefined : prestartWorkers(resolve(opts.apps), opts.build);
+  const onLockWait = (pid: number) => err(`waiting for another synth (pid ${pid}) to finish writing ${opts.out}\n`);
+  let cache: IncrementalCache | undefined;
   try {
     progress.update(`reading specs from ${opts.apps}/`);
-    const specCache = cache === undefined ? undefined : new SpecCache(cache.cacheFile.replace(/\.v8$/, '.specs.v8'), cache.codeHash);
+    const specCache = cacheOpts === undefined ? undefined : new SpecCache(cacheOpts.cacheFile.replace(/\.v8$/, '.specs.v8'), cacheOpts.codeHash);
     const specs = loadSpecs(resolve(opts.apps), resolve(opts.platform), specCache?.loader());
     specCache?.save();
-    if (cache !== undefined) {
-      progress.update(`synthesizing what changed since the last run`);
-      const result = synthIncremental(specs, cache);
-      if (result !== undefined) {
-        progress.done();
-        return reportIncremental(opts, result, started, out, err);
-      }
-      dropCache(cache.cacheFile);
-      recorder = new CacheRecorder(cache);
-      recorder.start(specs);
-    }
-    sink = opts.check ? new CheckSink(outDir) : new StagedWriter(outDir);
-    const target = sink;
     const pairs = pairCount(specs);
-    stats = buildAutoInto(specs, opts.platform, {
+    if (cacheOpts !== undefined) {
+      // The cache is read under the output folder's lock: it describes the folder as its last writer left it.
+      inPlace = InPlaceWriter.open(outDir, { onLockWait });
+      cache = IncrementalCache.read(cacheOpts, specs);
+      if (cache !== undefined && cache.staleCount <= cacheOpts.maxRebuilt) {
+        progress.update(`synthesizing what changed since the last run`);
+        const target = inPlace.trust(cache.unchanged);
+        stats = buildInto(specs, opts.platform, target, new CachedPairBuilder(cache, (n) => pairBuilderForCount(n, opts.build, workers)), cache.folders);
+        const written = cache;
+        const diff = target.commit(cacheOpts.cacheFile, cache.intactFolders(), () => written.save());
+        inPlace = undefined;
+        progress.done();
+        return reportIncremental(opts, { diff, files: target.size, pairs, rebuilt: cache.rebuilt.size, stats }, started, out, err);
+      }
+      // No usable cache, or too much changed: a full synth, which records a new cache.
+      inPlace.abort();
+      inPlace = undefined;
+      cache = IncrementalCache.full(cacheOpts, specs);
+    }
+    sink = opts.check ? new CheckSink(outDir) : new StagedWriter(outDir, { onLockWait });
+    const target = sink;
+    const tracked = {
       get size() {
         return target.size;
       },
-      has: (path) => target.has(path),
-      set: (path, content) => {
+      has: (path: string) => target.has(path),
+      set: (path: string, content: string) => {
         target.set(path, content);
         if (target.size % PROGRESS_EVERY === 0) progress.update(`synthesizing ${pairs} system-environments: ${target.size} files`);
       },
-    }, workers, recorder?.observe);
+    };
+    stats =
+      cache === undefined
+        ? buildInto(specs, opts.platform, tracked, pairBuilderFor(specs, opts.build, workers))
+        : buildInto(specs, opts.platform, tracked, new CachedPairBuilder(cache, (n) => pairBuilderForCount(n, opts.build, workers)), cache.folders);
   } catch (e) {
     if (sink instanceof StagedWriter) sink.abort();
+    inPlace?.abort();
+    if (e instanceof OutputLockError) {
+      err(`error: ${e.message}\n`);
+      return 1;
+    }
     if (e instanceof SpecErrors) {
       err(`${e.message}\n\nsynth failed with ${e.errors.length} error${e.errors.length === 1 ? '' : 's'}; nothing was written.\n`);
       return 1;
@@ -150,8 +198,15 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
     err(`${opts.out} is stale: ${lines.length} file${lines.length === 1 ? '' : 's'} differ from what synth produces:\n${lines.join('\n')}\nRun npm run synth and commit the result.\n`);
     return 1;
   }
-  const diff = sink.commit();
-  recorder?.save();
+  let diff: TreeDiff;
+  try {
+    const written = cache;
+    diff = sink.commit(written === undefined ? undefined : () => written.save());
+  } catch (e) {
+    if (!(e instanceof OutputLockError)) throw e;
+    err(`error: ${e.message}\n`);
+    return 1;
+  }
   for (const w of orphanedVolumeWarnings(diff)) err(`${w}\n`);
   if (!opts.quiet) {
     out(

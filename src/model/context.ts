@@ -5,6 +5,7 @@
 import type { AppSpec, Component } from '../spec/app-spec.generated';
 import type { Certificates, PlatformSpec } from '../spec/platform.generated';
 import { DEFAULTS, PLATFORM_DEFAULTS } from './defaults';
+import { names } from './names';
 
 /** Platform settings of one environment, every default applied. */
 export interface ResolvedPlatform {
@@ -75,7 +76,7 @@ export function systemContext(spec: AppSpec, platform: ResolvedPlatform): System
   return {
     system: spec.name,
     env: platform.env,
-    namespace: spec.namespace ?? `${spec.name}-${platform.env}`,
+    namespace: names.namespace(spec.name, platform.env, spec.namespace),
     spec,
     platform,
   };
@@ -85,6 +86,11 @@ export function systemContext(spec: AppSpec, platform: ResolvedPlatform): System
 export function isSingleton(ctx: SystemContext, name: string): boolean {
   const db = ctx.spec.database;
   return ctx.spec.components[name].singleton === true || (db?.engine === 'sqlite' && db.writer === name);
+}
+
+/** Whether a component gets a HorizontalPodAutoscaler (a singleton never does). */
+export function isAutoscaled(ctx: SystemContext, name: string): boolean {
+  return ctx.spec.components[name].autoscaling !== undefined && !isSingleton(ctx, name);
 }
 
 /** Components sorted by name, so output never depends on the order of keys in a spec. */

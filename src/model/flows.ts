@@ -4,6 +4,8 @@
  */
 import { cacheMode, componentsOf, databaseMode, SystemContext } from './context';
 import { CACHE, DATABASE } from '../spec/rules';
+import { POSTGRES_PORT, REDIS_PORT } from '../../charts/connections';
+import { names } from './names';
 
 export const POSTGRES = 'postgres';
 export const REDIS = 'redis';
@@ -36,7 +38,7 @@ export function longRunningWorkloads(ctx: SystemContext): string[] {
 
 /** Workloads started by CronJobs and hooks. */
 export function jobWorkloads(ctx: SystemContext): string[] {
-  const out = (ctx.spec.backups ?? []).map((b) => `backup-${b.name}`);
+  const out = (ctx.spec.backups ?? []).map((b) => names.backupWorkload(b.name));
   out.push(...(ctx.spec.maintenance ?? []).map((t) => t.name));
   if (ctx.spec.migrations !== undefined) out.push(MIGRATE);
   return out;
@@ -54,9 +56,9 @@ function outgoing(ctx: SystemContext, from: string, component: string, at: strin
   (c.connectsTo ?? []).forEach((target, i) => {
     const reason = `${at}.connectsTo[${i}]`;
     if (target === DATABASE) {
-      flows.push({ from: workload(from), to: databaseMode(ctx) === 'external' ? { kind: 'external' } : workload(POSTGRES), port: 5432, protocol: 'TCP', reason });
+      flows.push({ from: workload(from), to: databaseMode(ctx) === 'external' ? { kind: 'external' } : workload(POSTGRES), port: POSTGRES_PORT, protocol: 'TCP', reason });
     } else if (target === CACHE) {
-      flows.push({ from: workload(from), to: cacheMode(ctx) === 'external' ? { kind: 'external' } : workload(REDIS), port: 6379, protocol: 'TCP', reason });
+      flows.push({ from: workload(from), to: cacheMode(ctx) === 'external' ? { kind: 'external' } : workload(REDIS), port: REDIS_PORT, protocol: 'TCP', reason });
     } else {
       flows.push({ from: workload(from), to: workload(target), port: ctx.spec.components[target].port!, protocol: 'TCP', reason });
     }
@@ -86,7 +88,7 @@ export function systemFlows(ctx: SystemContext): Flow[] {
   (ctx.spec.backups ?? []).forEach((b, i) => {
     if (b.kind !== 'postgres') return;
     const to: Peer = databaseMode(ctx) === 'external' ? { kind: 'external' } : workload(POSTGRES);
-    flows.push({ from: workload(`backup-${b.name}`), to, port: 5432, protocol: 'TCP', reason: `backups[${i}]` });
+    flows.push({ from: workload(names.backupWorkload(b.name)), to, port: POSTGRES_PORT, protocol: 'TCP', reason: `backups[${i}]` });
   });
   for (const name of allWorkloads(ctx)) {
     for (const protocol of ['UDP', 'TCP'] as const) {

@@ -37,13 +37,58 @@ export type AbsolutePath = string;
  */
 export type ComponentName = string;
 /**
- * a five-field cron expression such as '0 2 * * *'
+ * a five-field cron expression such as '0 2 * * *', or a descriptor such as @daily or @every 6h
  */
 export type Schedule = string;
 /**
  * a lower-case DNS host name such as app.example.com
  */
 export type Hostname = string;
+/**
+ * Escape hatch: whole Kubernetes objects added to the system's folder, in its namespace. They pass the same schema validation and policy rules as every generated object.
+ *
+ * @maxItems 50
+ *
+ * Items: a namespaced Kubernetes object: apiVersion, kind and metadata.name (metadata.namespace defaults to the system's namespace and may not name another)
+ */
+export type ExtraObjects = {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+  };
+}[];
+/**
+ * Escape hatch: changes to generated objects, each a JSON Patch (RFC 6902) or a strategic merge patch (exactly one of jsonPatch and strategicMerge). A patched object passes the same schema validation and policy rules; a patch that breaks a policy rule is refused unless 'waivers' names the rule.
+ *
+ * @maxItems 50
+ */
+export type Patches = Patch[];
+/**
+ * Policy rules (by id, see the README's Safety rules) that objects from extraObjects, patches and custom constructs may break, each with the reason; shown on the system's README page. Generated objects are never waived.
+ *
+ * @maxItems 20
+ */
+export type Waivers = {
+  rule: string;
+  reason: string;
+}[];
+/**
+ * Escape hatch: cdk8s constructs in TypeScript, registered by name in constructs/index.ts, added to the system's chart; their objects pass the same validation and policy rules.
+ *
+ * @maxItems 20
+ */
+export type CustomConstructs = {
+  /**
+   * the name it is registered under in constructs/index.ts
+   */
+  construct: string;
+  /**
+   * passed to the construct as is
+   */
+  options?: {};
+}[];
 /**
  * Fields of the base spec to change in this environment (name, namespace and environments excluded).
  */
@@ -86,6 +131,10 @@ export interface AppSpec {
   maintenance?: MaintenanceTask[];
   ingress?: Ingress;
   monitoring?: Monitoring;
+  extraObjects?: ExtraObjects;
+  patches?: Patches;
+  waivers?: Waivers;
+  custom?: CustomConstructs;
   /**
    * The environments this system deploys to, each with its overrides (deep-merged over the base spec; lists replace).
    */
@@ -398,4 +447,36 @@ export interface Panel {
       legend?: string;
     }[]
   ];
+}
+export interface Patch {
+  /**
+   * the object to change, by kind and metadata.name as it appears in dist/
+   */
+  target: {
+    kind: string;
+    name: string;
+  };
+  /**
+   * RFC 6902 operations, applied in order
+   *
+   * @minItems 1
+   */
+  jsonPatch?: [
+    {
+      op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
+      path: string;
+      from?: string;
+      value?: unknown;
+    },
+    ...{
+      op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
+      path: string;
+      from?: string;
+      value?: unknown;
+    }[]
+  ];
+  /**
+   * a strategic merge patch as kubectl patch takes it: maps merge, null removes a field, lists of containers, volumes, env and similar merge by their key (name, mountPath, containerPort), $patch: delete removes a list item, $patch: replace replaces a map
+   */
+  strategicMerge?: {};
 }

@@ -12,6 +12,11 @@ import { Problem, SpecError, SpecErrors } from './errors';
 import { deepMerge, isPlainObject, overrideSets } from './merge';
 import { checkRules } from './rules';
 import { checkAppSchema, checkPlatformSchema } from './schema-check';
+import { expandsBeyond, invalidUtf8At, MAX_EXPANDED_BYTES, specFileProblem } from './file-checks';
+import { checkPlatformRules } from './platform-rules';
+import { checkAcrossSystems } from './rules/cross-system';
+import { checkPlatformFit } from './rules/platform-fit';
+import { settingsYamlWouldChange } from './yaml-exactness';
 
 /** Specs larger than this are refused before parsing (a spec is a page, not a data dump). */
 export const MAX_SPEC_BYTES = 256 * 1024;
@@ -50,7 +55,17 @@ export function readYamlMapping(file: string): Record<string, unknown> {
   if (size > MAX_SPEC_BYTES) {
     throw new SpecErrors([new SpecError(shown, '', `is ${size} bytes; a spec may be at most ${MAX_SPEC_BYTES} bytes (split it or remove generated content)`)]);
   }
-  const text = readFileSync(file, 'utf8');
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw new SpecErrors([new SpecError(shown, '', `cannot be read: ${(e as { code?: string }).code ?? (e as Error).message}`)]);
+  }
+  const bad = invalidUtf8At(bytes);
+  if (bad !== undefined) {
+    throw new SpecErrors([new SpecError(shown, '', `is not valid UTF-8: line ${bad.line} (byte ${bad.byte}) holds a byte sequence that is not UTF-8; save the file as UTF-8`)]);
+  }
+  const text = bytes.toString('utf8');
   if (text.trim() === '' || text.split('\n').every((l) => l.trim() === '' || l.trim().startsWith('#'))) {
     throw new SpecErrors([new SpecError(shown, '', 'is empty; a spec is a YAML mapping with at least name, components and environments')]);
   }
@@ -73,12 +88,16 @@ export function readYamlMapping(file: string): Record<string, unknown> {
     const kind = Array.isArray(doc) ? 'a list' : `a ${typeof doc}`;
     throw new SpecErrors([new SpecError(shown, '', `must be a YAML mapping (key: value lines) but is ${kind}`)]);
   }
+  if (expandsBeyond(doc)) {
+    throw new SpecErrors([new SpecError(shown, '', `expands to more than ${MAX_EXPANDED_BYTES} bytes through YAML aliases (*name); write the values out, or use fewer aliases`)]);
+  }
   return doc;
 }
 
 export function loadPlatform(file: string): PlatformSpec {
   const doc = readYamlMapping(file);
-  const problems = checkPlatformSchema(doc);
+  const schemaProblems = checkPlatformSchema(doc);
+  const problems = schemaProblems.length > 0 ? schemaProblems : checkPlatformRules(doc as unknown as PlatformSpec);
   if (problems.length > 0) throw new SpecErrors(problems.map((p) => new SpecError(displayPath(file), p.path, p.problem)));
   return doc as unknown as PlatformSpec;
 }
@@ -109,6 +128,7 @@ export function loadSystem(file: string, platform: PlatformSpec): LoadedSystem {
   const baseProblems = checkAppSchema(doc);
   report(baseProblems);
   if (baseProblems.length > 0) throw new SpecErrors(errors);
+  if (hasNonStringSettings(doc)) report(settingsYamlWouldChange(readFileSync(file, 'utf8')));
   const base = doc as unknown as AppSpec;
 
   if (RESERVED_NAMES.has(base.name)) {
@@ -134,7 +154,7 @@ export function loadSystem(file: string, platform: PlatformSpec): LoadedSystem {
     const where = (p: Problem): Problem =>
       overrideSets(override, p.path) ? { ...p, path: `environments.${env}.${p.path}` } : p;
     const schemaProblems = checkAppSchema(merged).map(where);
-    const problems = schemaProblems.length > 0 ? schemaProblems : checkRules(merged).map(where);
+    const problems = schemaProblems.length > 0 ? schemaProblems : [...checkRules(merged), ...checkPlatformFit(merged, env, platform)].map(where);
     for (const p of problems) {
       // The same base problem shows up once per environment: report it once.
       if (!errors.some((e) => e.path === p.path && e.problem === p.problem)) report([p]);
@@ -143,6 +163,17 @@ export function loadSystem(file: string, platform: PlatformSpec): LoadedSystem {
   }
   if (errors.length > 0) throw new SpecErrors(errors);
   return { file: shown, base, environments };
+}
+
+/** Whether a spec's config or env (base or overrides) holds a number or boolean: only then can YAML have changed one. */
+function hasNonStringSettings(doc: Record<string, unknown>): boolean {
+  const nonString = (m: unknown) => isPlainObject(m) && Object.values(m).some((v) => typeof v === 'number' || typeof v === 'boolean');
+  const inSpec = (spec: unknown): boolean => {
+    if (!isPlainObject(spec)) return false;
+    if (nonString(spec.config)) return true;
+    return isPlainObject(spec.components) && Object.values(spec.components).some((c) => isPlainObject(c) && nonString(c.env));
+  };
+  return inSpec(doc) || (isPlainObject(doc.environments) && Object.values(doc.environments).some(inSpec));
 }
 
 /**
@@ -156,6 +187,11 @@ export function loadSpecs(appsDir: string, platformFile: string, loadOne: (file:
   const files = specFiles(appsDir);
   if (files.length === 0) throw new SpecErrors([new SpecError(displayPath(appsDir), '', 'holds no *.yaml spec; add one per system (see apps/ in the README)')]);
   for (const file of files) {
+    const fileProblem = specFileProblem(file, appsDir);
+    if (fileProblem !== undefined) {
+      errors.push(new SpecError(displayPath(file), '', fileProblem));
+      continue;
+    }
     try {
       systems.push(loadOne(file, platform));
     } catch (e) {
@@ -163,16 +199,8 @@ export function loadSpecs(appsDir: string, platformFile: string, loadOne: (file:
       errors.push(...e.errors);
     }
   }
-  // Two systems in one namespace would fight over the same object names.
-  const owners = new Map<string, string>();
-  for (const s of systems) {
-    for (const [env, spec] of s.environments) {
-      const ns = `${env}/${spec.namespace ?? `${spec.name}-${env}`}`;
-      const other = owners.get(ns);
-      if (other !== undefined) errors.push(new SpecError(s.file, 'namespace', `namespace ${ns.split('/')[1]} in ${env} is already used by ${other}; each system needs its own namespace`));
-      else owners.set(ns, s.file);
-    }
-  }
+  // Two systems in one namespace, or on one host and path, would fight over the same objects.
+  errors.push(...checkAcrossSystems(systems, platform));
   if (errors.length > 0) throw new SpecErrors(errors);
   return { platform, systems };
 }

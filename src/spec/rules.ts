@@ -5,10 +5,16 @@
  */
 import type { AppSpec, Component, Probe } from './app-spec.generated';
 import { cronProblem } from './cron';
+import { imageProblem } from './image';
 import { names } from '../model/names';
 import { Problem } from './errors';
 import { bytes, millicores } from './quantity';
 import { secretLikeReason } from './secret-like';
+import { checkSecretValues } from './rules/secret-values';
+import { checkAlertExpressions } from './rules/alerts';
+import { checkGeneratedNames } from './rules/generated-names';
+import { checkImages } from './rules/images';
+import { checkMounts } from './rules/mounts';
 
 /** Names a component may list in `connectsTo` besides other components. */
 export const DATABASE = 'database';
@@ -26,6 +32,11 @@ export function checkRules(spec: AppSpec): Problem[] {
   const secretKeys = new Set(spec.secrets?.keys ?? []);
 
   checkSecrets(spec, add);
+  checkSecretValues(spec, add);
+  checkGeneratedNames(spec, add);
+  checkImages(spec, add);
+  checkMounts(spec, add);
+  checkAlertExpressions(spec, add);
   for (const [key, value] of Object.entries(spec.config ?? {})) {
     const reason = secretLikeReason(key, value);
     if (reason) add(`config.${key}`, `looks like a secret (${reason}); move ${key} to secrets.keys and keep its value out of git`);
@@ -132,9 +143,8 @@ function checkComponent(spec: AppSpec, name: string, c: Component, at: string, a
     if (c.port !== undefined) add(`${at}.port`, `a worker listens on no port; make the component kind 'web' or remove 'port'`);
     if (c.metrics !== undefined) add(`${at}.metrics`, `Prometheus scrapes a Service; a worker has none (make it kind 'web')`);
   }
-  if (/(^|[/:])latest$/.test(c.image.split('@')[0]) || c.image.endsWith(':latest')) {
-    add(`${at}.image`, `is ${JSON.stringify(c.image)}; 'latest' is not a release: pin a version tag or a digest`);
-  }
+  const imageRule = imageProblem(c.image);
+  if (imageRule !== undefined) add(`${at}.image`, `is ${JSON.stringify(c.image)}; it ${imageRule}`);
   if (c.probes?.liveness === undefined) add(`${at}.probes.liveness`, `is required: Kubernetes restarts a hung container only if it has a liveness probe`);
   if (c.probes?.readiness === undefined) add(`${at}.probes.readiness`, `is required: without it traffic and rollouts reach pods that are not ready`);
   checkProbe(c.probes?.liveness, c, `${at}.probes.liveness`, add);
@@ -288,18 +298,18 @@ function checkRateLimit(limit: { rps?: number; burst?: number; rpm?: number }, a
 function checkJobs(spec: AppSpec, add: Add): void {
   const db = spec.database;
   const volumes = spec.storage?.volumes ?? {};
-  const names = new Set<string>();
-  const checkName = (name: string, at: string, prefix: string) => {
-    if (names.has(name)) add(at, `${JSON.stringify(name)} is used by another backup or maintenance task; names must be unique`);
-    names.add(name);
-    const full = `${spec.name}-${prefix}${name}`;
+  const seen = new Set<string>();
+  const system = { system: spec.name };
+  const checkName = (name: string, at: string, full: string) => {
+    if (seen.has(name)) add(at, `${JSON.stringify(name)} is used by another backup or maintenance task; names must be unique`);
+    seen.add(name);
     if (full.length > CRONJOB_NAME_MAX) {
       add(at, `makes the CronJob name ${JSON.stringify(full)} ${full.length} characters long; Kubernetes allows ${CRONJOB_NAME_MAX}: shorten the task or system name`);
     }
   };
   (spec.backups ?? []).forEach((b, i) => {
     const at = `backups[${i}]`;
-    checkName(b.name, `${at}.name`, 'backup-');
+    checkName(b.name, `${at}.name`, names.backupJob(system, b.name));
     const problem = cronProblem(b.schedule);
     if (problem) add(`${at}.schedule`, `${JSON.stringify(b.schedule)} is not a valid cron schedule: ${problem}`);
     if (b.kind === 'sqlite' && db?.engine !== 'sqlite') add(`${at}.kind`, `is 'sqlite' but the database engine is ${db?.engine ?? '(none)'}`);
@@ -312,7 +322,7 @@ function checkJobs(spec: AppSpec, add: Add): void {
   });
   (spec.maintenance ?? []).forEach((t, i) => {
     const at = `maintenance[${i}]`;
-    checkName(t.name, `${at}.name`, '');
+    checkName(t.name, `${at}.name`, names.maintenanceJob(system, t.name));
     const problem = cronProblem(t.schedule);
     if (problem) add(`${at}.schedule`, `${JSON.stringify(t.schedule)} is not a valid cron schedule: ${problem}`);
     if (t.task.startsWith('sqlite-') && db?.engine !== 'sqlite') add(`${at}.task`, `is ${t.task} but the database engine is ${db?.engine ?? '(none)'}`);

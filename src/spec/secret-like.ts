@@ -3,6 +3,8 @@
  * before they reach git. Names are split on '_' and read word by word: SECRET_KEY and
  * SMTP_PASSWORD are secrets, ACCESS_TOKEN_EXPIRE_MINUTES and VITE_STRIPE_PUBLISHABLE_KEY are not.
  */
+import { secretValueReason } from './secret-values';
+
 const SECRET_WORDS = new Set(['PASSWORD', 'PASSWD', 'PASS', 'PWD', 'SECRET', 'TOKEN', 'APIKEY', 'CREDENTIALS', 'CREDENTIAL', 'DSN', 'PRIVATE']);
 // KEY is a secret only after one of these words (API_KEY, PRIVATE_KEY), not SITE_KEY.
 const KEY_QUALIFIERS = new Set(['API', 'PRIVATE', 'SECRET', 'ACCESS', 'ENCRYPTION', 'SIGNING', 'MASTER', 'AUTH', 'CLIENT']);
@@ -23,7 +25,6 @@ export function secretLikeReason(key: string, value: unknown): string | undefine
     }
   }
   if (typeof value !== 'string') return undefined;
-  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(value)) return 'its value is a private key';
-  if (/[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i.test(value)) return 'its value is a URL with a password in it';
-  return undefined;
+  const what = secretValueReason(value);
+  return what === undefined ? undefined : `its value holds ${what}`;
 }

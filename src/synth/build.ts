@@ -1,20 +1,23 @@
 /**
- * Builds the whole dist/ tree in memory: each system in each environment is its own cdk8s
- * App (cost grows linearly with the number of systems), then each environment's platform,
- * apps and bootstrap folders. Every object is validated against its upstream schema; the
- * caller writes files only if nothing failed.
+ * Builds the whole dist/ tree: each system in each environment (a pair) is built by a
+ * PairBuilder (src/synth/pair-builder.ts: serially, on worker threads, or from a cache), then
+ * each environment's platform, apps and bootstrap folders are built from the pairs' summaries.
+ * Files enter the sink in one order whatever built them: an environment's systems in spec
+ * order, then its folders. Every object is validated against its upstream schema and the
+ * policy gate; the caller writes files only if nothing failed.
  */
-import { App, Chart } from 'cdk8s';
-import { AppsChart, BootstrapChart, SynthesizedSystem } from '../../argocd/environment-charts';
+import { AppsChart, BootstrapChart } from '../../argocd/environment-charts';
 import { PlatformChart } from '../../charts/platform-chart';
-import { SystemChart } from '../../charts/system-chart';
-import { resolvePlatform, systemContext } from '../model/context';
+import { resolvePlatform } from '../model/context';
+import type { Manifest } from '../model/manifest';
+import type { SystemSummary } from '../model/summary';
+import { enforcePolicy, folderOf } from '../policy/gate';
 import { SpecError, SpecErrors } from '../spec/errors';
 import type { LoadedSpecs, LoadedSystem } from '../spec/load';
 import type { PlatformSpec } from '../spec/platform.generated';
-import { systemPage } from './pages';
-import { manifestFileName, manifestYaml } from './serialize';
-import { Manifest, schemaProblems } from './validate';
+import { BuildStats, folderFiles, Pair, PairBuilder, SerialPairBuilder, synthesizeChart, validateManifests } from './pair-builder';
+import { manifestYaml } from './serialize';
+import { ownedOncePerCluster } from './cluster-ownership';
 
 /** dist/ as a map of relative POSIX path to file content. */
 export type Tree = Map<string, string>;
@@ -29,36 +32,10 @@ export interface TreeSink {
   readonly size: number;
 }
 
-/** Synthesizes one chart in an App of its own and returns its manifests. */
-function synthesize(build: (app: App) => Chart): Manifest[] {
-  const app = new App({ outdir: '/nonexistent', recordConstructMetadata: false });
-  const chart = build(app);
-  return chart.toJson() as Manifest[];
-}
-
-/** Validates manifests; problems name the spec file, the object and the field. */
-function validate(manifests: readonly Manifest[], specFile: string, errors: SpecError[]): void {
-  for (const m of manifests) {
-    for (const problem of schemaProblems(m)) {
-      errors.push(new SpecError(specFile, `${m.kind}/${m.metadata.name}`, `does not match the Kubernetes schema: ${problem}`));
-    }
-  }
-}
-
-function addFiles(tree: TreeSink, folder: string, manifests: readonly Manifest[], source: string, folderNamespace?: string): void {
-  for (const m of manifests) {
-    const path = `${folder}/${manifestFileName(m, folderNamespace)}`;
-    if (tree.has(path)) throw new Error(`two objects would be written to ${path}; object names must be unique per kind`);
-    tree.set(path, manifestYaml(m, source));
-  }
-}
-
-/** One system in one environment: its manifests, validated. */
-export function buildSystem(system: LoadedSystem, env: string, platformSpec: PlatformSpec, errors: SpecError[]): SynthesizedSystem {
-  const ctx = systemContext(system.environments.get(env)!, resolvePlatform(platformSpec, env));
-  const manifests = synthesize((app) => new SystemChart(app, `${ctx.system}-${env}`, { ctx }));
-  validate(manifests, system.file, errors);
-  return { ctx, manifests };
+/** Adds one file; two objects with one file name are refused rather than one overwriting the other. */
+function addFile(sink: TreeSink, path: string, content: string): void {
+  if (sink.has(path)) throw new Error(`two objects would be written to ${path}; object names must be unique per kind`);
+  sink.set(path, content);
 }
 
 /** Environments in platform order, with the systems that deploy to each. */
@@ -69,60 +46,100 @@ export function environmentsOf(specs: LoadedSpecs): Array<{ env: string; systems
   }));
 }
 
-/** The shared folders of one environment: platform/, apps/ and bootstrap/. */
-export function buildEnvironmentFolders(
-  tree: TreeSink,
-  env: string,
-  platformSpec: PlatformSpec,
-  systems: readonly SynthesizedSystem[],
-  platformFile: string,
-  errors: SpecError[],
-): void {
-  const platform = resolvePlatform(platformSpec, env);
-  const platformManifests = synthesize((app) => new PlatformChart(app, `platform-${env}`, { platform }));
-  validate(platformManifests, platformFile, errors);
-  const props = { platform, systems, platformManifests };
-  const apps = synthesize((app) => new AppsChart(app, `apps-${env}`, props));
-  const bootstrap = synthesize((app) => new BootstrapChart(app, `bootstrap-${env}`, props));
-  validate(apps, platformFile, errors);
-  validate(bootstrap, platformFile, errors);
-  addFiles(tree, `${env}/platform`, platformManifests, platformFile);
-  addFiles(tree, `${env}/apps`, apps, platformFile, platform.argocdNamespace);
-  addFiles(tree, `${env}/bootstrap`, bootstrap, platformFile, platform.argocdNamespace);
+/** Every pair, in build order: environment by environment, systems in spec order. */
+export function pairsOf(specs: LoadedSpecs): Pair[] {
+  return environmentsOf(specs).flatMap(({ env, systems }) => systems.map((system) => ({ system, env })));
 }
 
-/** Adds the files of one synthesized system to the tree, with its README.md page. */
-export function addSystemFiles(tree: TreeSink, s: SynthesizedSystem, specFile: string): void {
-  addFiles(tree, `${s.ctx.env}/${s.ctx.system}`, s.manifests, specFile, s.ctx.namespace);
-  tree.set(`${s.ctx.env}/${s.ctx.system}/README.md`, systemPage(s, specFile));
+/** Files of one folder or set of folders, by path relative to dist/, in order. */
+export type Files = ReadonlyArray<readonly [string, string]>;
+
+/**
+ * Builds the shared folders of one environment (platform/, apps/, bootstrap/) from its
+ * systems' summaries; adds what is wrong to `errors`. buildEnvironmentFolders builds them; a
+ * cache can wrap it and return the files it stored for the same inputs (src/synth/incremental.ts).
+ */
+export type EnvironmentFolderBuilder = (
+  env: string,
+  platformSpec: PlatformSpec,
+  systems: readonly SystemSummary[],
+  platformFile: string,
+  errors: SpecError[],
+) => Files;
+
+function folderYaml(folder: string, manifests: readonly Manifest[], source: string, errors: SpecError[], folderNamespace?: string): Array<[string, string]> {
+  const files = folderFiles(folder, manifests, folderNamespace);
+  enforcePolicy(folderOf(folder, files), source, errors);
+  return files.map((f) => [f.file, manifestYaml(f.manifest, source)]);
+}
+
+/** The shared folders of one environment: platform/, apps/ and bootstrap/. */
+export const buildEnvironmentFolders: EnvironmentFolderBuilder = (env, platformSpec, systems, platformFile, errors) => {
+  const platform = resolvePlatform(platformSpec, env);
+  const platformManifests = ownedOncePerCluster(platformSpec, env, synthesizeChart((app) => new PlatformChart(app, `platform-${env}`, { platform })), platformFile, errors);
+  validateManifests(platformManifests, platformFile, errors);
+  const props = { platform, systems, platformManifests };
+  const apps = synthesizeChart((app) => new AppsChart(app, `apps-${env}`, props));
+  const bootstrap = synthesizeChart((app) => new BootstrapChart(app, `bootstrap-${env}`, props));
+  validateManifests(apps, platformFile, errors);
+  validateManifests(bootstrap, platformFile, errors);
+  return [
+    ...folderYaml(`${env}/platform`, platformManifests, platformFile, errors),
+    ...folderYaml(`${env}/apps`, apps, platformFile, errors, platform.argocdNamespace),
+    ...folderYaml(`${env}/bootstrap`, bootstrap, platformFile, errors, platform.argocdNamespace),
+  ];
+};
+
+/** Revives an exception a pair threw (as plain data when it crossed threads). */
+function rethrow(thrown: { readonly value: unknown; readonly plain: boolean }): never {
+  if (!thrown.plain) throw thrown.value;
+  const plain = thrown.value as { name: string; message: string; stack?: string };
+  const err = new Error(plain.message);
+  err.name = plain.name;
+  if (plain.stack !== undefined) err.stack = plain.stack;
+  throw err;
 }
 
 /**
- * Told about each system/environment pair once it is built, with its files: the incremental
- * synth cache (src/synth/incremental.ts) records them.
+ * Builds every file of dist/ into `sink` with `builder` (the pairs) and `folders` (each
+ * environment's shared folders); throws SpecErrors when any object is invalid or breaks a
+ * policy rule. An environment's folders are built as soon as its last system is in, so at
+ * most one environment's summaries are held.
  */
-export type PairObserver = (system: LoadedSystem, built: SynthesizedSystem, files: ReadonlyArray<readonly [string, string]>) => void;
-
-/** Builds every file of dist/ into `sink`, serially; throws SpecErrors when any object is invalid. */
-export function buildInto(specs: LoadedSpecs, platformFile: string, sink: TreeSink, onPair?: PairObserver): void {
+export function buildInto(
+  specs: LoadedSpecs,
+  platformFile: string,
+  sink: TreeSink,
+  builder: PairBuilder = new SerialPairBuilder(),
+  folders: EnvironmentFolderBuilder = buildEnvironmentFolders,
+): BuildStats {
   const errors: SpecError[] = [];
-  for (const { env, systems } of environmentsOf(specs)) {
-    const synthesized = systems.map((system) => {
-      const s = buildSystem(system, env, specs.platform, errors);
-      const files: Tree = new Map();
-      addSystemFiles(files, s, system.file);
-      for (const [path, content] of files) sink.set(path, content);
-      onPair?.(system, s, [...files]);
-      return s;
-    });
-    buildEnvironmentFolders(sink, env, specs.platform, synthesized, platformFile, errors);
-  }
+  const environments = environmentsOf(specs);
+  let envIndex = 0;
+  let summaries: SystemSummary[] = [];
+  const finishEnvironments = () => {
+    while (envIndex < environments.length && summaries.length === environments[envIndex].systems.length) {
+      for (const [path, content] of folders(environments[envIndex].env, specs.platform, summaries, platformFile, errors)) addFile(sink, path, content);
+      envIndex++;
+      summaries = [];
+    }
+  };
+  finishEnvironments();
+  const stats = builder.build(specs, pairsOf(specs), (out) => {
+    if (out.thrown !== undefined) rethrow(out.thrown);
+    for (const e of out.errors) errors.push(new SpecError(e.file, e.path, e.problem));
+    for (const [path, content] of out.files) addFile(sink, path, content);
+    summaries.push(out.summary!);
+    finishEnvironments();
+  });
+  finishEnvironments();
   if (errors.length > 0) throw new SpecErrors(errors);
+  return stats;
 }
 
-/** Builds every file of dist/ in memory, serially; throws SpecErrors when any object is invalid. */
-export function buildTree(specs: LoadedSpecs, platformFile: string): { tree: Tree; objects: number } {
+/** Builds every file of dist/ in memory with `builder` (serial by default). */
+export function buildTree(specs: LoadedSpecs, platformFile: string, builder?: PairBuilder): { tree: Tree; objects: number; stats: BuildStats } {
   const tree: Tree = new Map();
-  buildInto(specs, platformFile, tree);
-  return { tree, objects: tree.size };
+  const stats = buildInto(specs, platformFile, tree, builder);
+  return { tree, objects: tree.size, stats };
 }

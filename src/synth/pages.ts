@@ -7,10 +7,11 @@
  * Argo CD applies. Pure function of its input: no timestamps, stable order. The Argo CD
  * Applications include only '*.yaml', so the page is never parsed as a manifest.
  */
-import type { SynthesizedSystem } from '../../argocd/environment-charts';
+import type { SynthesizedSystem } from '../model/summary';
+import { escapeHatchSection } from '../escape/page';
 import { cacheMode, databaseMode } from '../model/context';
 import { names } from '../model/names';
-import type { Manifest } from './validate';
+import type { Manifest } from '../model/manifest';
 
 interface Container {
   readonly name: string;
@@ -267,6 +268,7 @@ export function systemPage(s: SynthesizedSystem, specFile: string): string {
     ...table,
     ...volumeTable,
     ...routeTable,
+    ...escapeHatchSection(ctx.spec),
     '',
   ].join('\n');
 }

@@ -1,13 +1,15 @@
 /**
- * Builds the dist/ tree on several threads when there are many system/environment pairs.
+ * WorkerPairBuilder: builds the system/environment pairs on several threads (the PairBuilder
+ * for many pairs; see src/synth/pair-builder.ts), and pairBuilderFor, which picks it or the
+ * serial one.
  *
  * The pairs (in the serial order of buildTree: environment by environment, systems in spec
  * order) sit in one queue: a counter in shared memory that the main thread and the worker
  * threads advance atomically, so whichever thread is free takes the next pair and a worker
  * that is still loading its modules simply takes fewer. Each pair is synthesized, validated
- * and serialized to YAML where it was taken; the main thread then assembles the results in
- * serial order and builds the per-environment folders (platform/, apps/, bootstrap/), so the
- * tree, its iteration order and the errors are exactly those of buildTree.
+ * and serialized to YAML where it was taken; the main thread hands the outputs on in serial
+ * order (buildInto then builds the per-environment folders), so the tree, its iteration order
+ * and the errors are exactly those of the serial build.
  *
  * The main thread is one of the builders, so min(2, availableParallelism()) threads build in
  * all; npm run synth starts the workers before it reads the specs (prestartWorkers) so that
@@ -21,11 +23,10 @@ import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, MessageChannel, MessagePort, receiveMessageOnPort, Worker, workerData } from 'node:worker_threads';
-import type { SynthesizedSystem } from '../../argocd/environment-charts';
-import { SpecError, SpecErrors } from '../spec/errors';
 import type { LoadedSpecs, LoadedSystem } from '../spec/load';
 import type { PlatformSpec } from '../spec/platform.generated';
-import { addSystemFiles, buildEnvironmentFolders, buildInto, buildSystem, environmentsOf, PairObserver, Tree, TreeSink } from './build';
+import { pairsOf } from './build';
+import { BuildStats, buildPair, Pair, PairBuilder, PairOutput, SerialPairBuilder } from './pair-builder';
 
 /**
  * Below this many system/environment pairs the serial build is as fast or faster: a worker
@@ -48,38 +49,42 @@ const BATCH = 16;
 const NEXT = 0; // index of the next unclaimed pair
 const PROGRESS = 1; // bumped (and notified) whenever a worker posts something
 
-export interface ParallelOptions {
-  /** Worker threads besides the main thread; default min(2, availableParallelism()) - 1, at least 1. */
+/** How the command line asks pairs to be built (entry points read it from the environment). */
+export interface BuildSettings {
+  /**
+   * Worker threads to use; 0 builds serially.
+   * @default - decided by size: workers only from PARALLEL_MIN_PAIRS pairs on and with more than one core
+   */
   readonly workers?: number;
-  /** Workers started ahead of time (see prestartWorkers); used instead of starting new ones. */
-  readonly pool?: WorkerPool;
-  /** Whether the main thread also takes pairs (default true); tests turn it off to make workers do everything. */
+  /**
+   * Whether the main thread also takes pairs; tests turn it off to prove the workers build.
+   * @default true
+   */
   readonly mainThreadBuilds?: boolean;
-  /** Told about each pair as it is assembled (the incremental synth cache). @default - nobody */
-  readonly onPair?: PairObserver;
 }
 
-export interface BuildStats {
-  /** Worker threads started (0 for a serial build). */
-  readonly workers: number;
-  /** Pairs synthesized by the main thread and by the workers. */
-  readonly pairsOnMainThread: number;
-  readonly pairsOnWorkers: number;
+export interface WorkerPairBuilderProps {
+  /**
+   * Worker threads besides the main thread.
+   * @default min(2, availableParallelism()) - 1, at least 1
+   */
+  readonly workers?: number;
+  /**
+   * Workers started ahead of time (see prestartWorkers); used instead of starting new ones.
+   * @default - new workers
+   */
+  readonly pool?: WorkerPool;
+  /**
+   * Whether the main thread also takes pairs.
+   * @default true
+   */
+  readonly mainThreadBuilds?: boolean;
 }
 
 interface PlainError {
   readonly name: string;
   readonly message: string;
   readonly stack?: string;
-}
-
-/** What one system in one environment produced, in a form that crosses threads. */
-interface PairResult {
-  readonly system?: SynthesizedSystem;
-  readonly files: Array<[string, string]>;
-  readonly errors: Array<{ file: string; path: string; problem: string }>;
-  /** An exception buildTree would have thrown at this pair (as a PlainError when it crossed threads). */
-  readonly thrown?: { readonly value: unknown; readonly plain: boolean };
 }
 
 /** What a worker receives on its port once the specs are loaded. */
@@ -91,26 +96,17 @@ interface WorkerInput {
 }
 
 type WorkerMessage =
-  | { readonly kind: 'results'; readonly results: Array<[number, PairResult]> }
+  | { readonly kind: 'results'; readonly results: Array<[number, PairOutput]> }
   | { readonly kind: 'failed'; readonly error: PlainError; readonly unreported: number[] };
 
 /** Number of system/environment pairs of a set of specs. */
 export function pairCount(specs: LoadedSpecs): number {
-  return environmentsOf(specs).reduce((n, e) => n + e.systems.length, 0);
+  return pairsOf(specs).length;
 }
 
 /** Worker threads to use by default: one per core beyond the main thread, capped at 2 cores. */
 export function defaultWorkers(): number {
   return Math.max(1, Math.min(2, availableParallelism()) - 1);
-}
-
-/** Worker count forced by GITOPS_SYNTH_WORKERS (0: serial), or undefined to decide by size. */
-function forcedWorkers(): number | undefined {
-  const forced = process.env.GITOPS_SYNTH_WORKERS;
-  if (forced === undefined || forced === '') return undefined;
-  const workers = Number(forced);
-  if (!Number.isInteger(workers) || workers < 0) throw new Error(`GITOPS_SYNTH_WORKERS must be a whole number, not ${JSON.stringify(forced)}`);
-  return workers;
 }
 
 /** What workerData.role says in a synthesis worker (see isSynthWorker). */
@@ -163,10 +159,10 @@ export class WorkerPool {
  * Starts workers before the specs are read when a folder holds enough specs to need them
  * (at least PARALLEL_MIN_PAIRS / 3 files: specs usually deploy to three environments), so
  * their module loading overlaps the reading and checking of the specs. The caller passes the
- * pool to buildTreeAuto and closes it when done.
+ * pool to pairBuilderFor and closes it when done.
  */
-export function prestartWorkers(appsDir: string): WorkerPool | undefined {
-  const forced = forcedWorkers();
+export function prestartWorkers(appsDir: string, settings: BuildSettings = {}): WorkerPool | undefined {
+  const forced = settings.workers;
   if (forced === 0 || availableParallelism() < 2) return undefined;
   let files: number;
   try {
@@ -179,30 +175,22 @@ export function prestartWorkers(appsDir: string): WorkerPool | undefined {
 }
 
 /**
- * buildTree, on worker threads when there are at least PARALLEL_MIN_PAIRS pairs and more than
- * one core (or when GITOPS_SYNTH_WORKERS says how many workers; 0 means serial). Closes `pool`.
+ * The builder for a set of specs: on worker threads when `settings.workers` asks for some, or
+ * by default when there are at least PARALLEL_MIN_PAIRS pairs and more than one core; serial
+ * otherwise. A `pool` that is not used is closed.
  */
-export function buildTreeAuto(specs: LoadedSpecs, platformFile: string, pool?: WorkerPool): { tree: Tree; objects: number } {
-  const tree: Tree = new Map();
-  buildAutoInto(specs, platformFile, tree, pool);
-  return { tree, objects: tree.size };
+export function pairBuilderFor(specs: LoadedSpecs, settings: BuildSettings = {}, pool?: WorkerPool): PairBuilder {
+  return pairBuilderForCount(pairCount(specs), settings, pool);
 }
 
-/**
- * buildTreeAuto into any sink (see TreeSink); closes `pool`. GITOPS_SYNTH_MAIN_BUILDS=0 leaves
- * every pair to the workers (tests use it to prove the workers of the bundle build).
- */
-export function buildAutoInto(specs: LoadedSpecs, platformFile: string, sink: TreeSink, pool?: WorkerPool, onPair?: PairObserver): BuildStats {
-  try {
-    const forced = forcedWorkers();
-    if (forced === 0 || (forced === undefined && (pairCount(specs) < PARALLEL_MIN_PAIRS || availableParallelism() < 2))) {
-      buildInto(specs, platformFile, sink, onPair);
-      return { workers: 0, pairsOnMainThread: pairCount(specs), pairsOnWorkers: 0 };
-    }
-    return buildParallelInto(specs, platformFile, sink, { workers: forced, pool, mainThreadBuilds: process.env.GITOPS_SYNTH_MAIN_BUILDS !== '0', onPair });
-  } finally {
+/** pairBuilderFor for a build of `pairs` pairs (the incremental synth builds only those that changed). */
+export function pairBuilderForCount(pairs: number, settings: BuildSettings = {}, pool?: WorkerPool): PairBuilder {
+  const forced = settings.workers;
+  if (forced === 0 || (forced === undefined && (pairs < PARALLEL_MIN_PAIRS || availableParallelism() < 2))) {
     pool?.close();
+    return new SerialPairBuilder();
   }
+  return new WorkerPairBuilder({ workers: forced, pool, mainThreadBuilds: settings.mainThreadBuilds });
 }
 
 function plainError(e: unknown): PlainError {
@@ -210,159 +198,96 @@ function plainError(e: unknown): PlainError {
   return { name: 'Error', message: String(e) };
 }
 
-function revive(e: PlainError): Error {
-  const err = new Error(e.message);
-  err.name = e.name;
-  if (e.stack !== undefined) err.stack = e.stack;
-  return err;
+/**
+ * What the environment folders need of a pair is its summary, which is small: the pair's
+ * manifests never cross threads, only its files (as text) and summary.
+ */
+function buildOnWorker(pair: Pair, platform: PlatformSpec): PairOutput {
+  const out = buildPair(pair, platform);
+  return out.thrown === undefined ? out : { ...out, thrown: { value: plainError(out.thrown.value), plain: true } };
 }
 
 /**
- * What the environment folders (AppsChart, BootstrapChart in argocd/environment-charts.ts)
- * read of a system once its files are made: the context, every object's identity and scope,
- * and HorizontalPodAutoscalers whole. Keeping only that until the environment is finished
- * holds a fraction of the objects in memory and sends a fraction across threads;
- * test/parallel.slow.test.ts checks that the folders come out byte-identical to buildTree's.
+ * Builds the pairs on the main thread and worker threads taking from one shared queue, and
+ * hands the outputs on in the order of the pairs as soon as every earlier one is in. A
+ * builder is used for one build: it closes its pool when the build ends.
  */
-export function forEnvironmentFolders(s: SynthesizedSystem): SynthesizedSystem {
-  return {
-    ctx: s.ctx,
-    manifests: s.manifests.map((m) => (m.kind === 'HorizontalPodAutoscaler' ? m : { apiVersion: m.apiVersion, kind: m.kind, metadata: m.metadata })),
-  };
-}
+export class WorkerPairBuilder implements PairBuilder {
+  constructor(private readonly props: WorkerPairBuilderProps = {}) {}
 
-/** Synthesizes, validates and serializes one system in one environment. */
-function buildPair(system: LoadedSystem, env: string, platform: PlatformSpec, crossThread: boolean): PairResult {
-  const errors: SpecError[] = [];
-  const plainErrors = () => errors.map((e) => ({ file: e.file, path: e.path, problem: e.problem }));
-  try {
-    const s = buildSystem(system, env, platform, errors);
-    const files: Tree = new Map();
-    addSystemFiles(files, s, system.file);
-    return { system: forEnvironmentFolders(s), files: [...files], errors: plainErrors() };
-  } catch (e) {
-    return { files: [], errors: plainErrors(), thrown: { value: crossThread ? plainError(e) : e, plain: crossThread } };
-  }
-}
+  build(specs: LoadedSpecs, pairList: readonly Pair[], take: (output: PairOutput) => void): BuildStats {
+    const index = new Map(specs.systems.map((s, i) => [s, i]));
+    const pairs = pairList.map((p) => [index.get(p.system)!, p.env] as const);
+    const pool = this.props.pool ?? new WorkerPool(Math.max(0, this.props.workers ?? defaultWorkers()));
+    const ports = pool.ports;
+    const workerCount = pool.workers.length;
+    const control = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+    const input: WorkerInput = { platform: specs.platform, systems: specs.systems, pairs, control };
+    for (const port of ports) port.postMessage(input);
+    const results: Array<PairOutput | undefined> = new Array(pairs.length);
+    let onMain = 0;
+    let onWorkers = 0;
+    const lost: number[] = [];
+    let next = 0; // next pair to hand on
 
-/** The pairs in buildTree's order, as [system index, environment]. */
-function pairsOf(specs: LoadedSpecs): Array<readonly [number, string]> {
-  const index = new Map(specs.systems.map((s, i) => [s, i]));
-  return environmentsOf(specs).flatMap(({ env, systems }) => systems.map((s) => [index.get(s)!, env] as const));
-}
+    const build = (i: number) => {
+      results[i] = buildPair(pairList[i], specs.platform);
+      onMain++;
+    };
 
-/**
- * Like buildTree (same tree, same insertion order, same errors), with the pairs spread over
- * threads. Results are assembled as soon as every earlier pair is in, and an environment's
- * manifests are dropped once its folders are built, so at most one environment's objects are
- * held besides the tree, as in the serial build.
- */
-export function buildTreeParallel(
-  specs: LoadedSpecs,
-  platformFile: string,
-  options: ParallelOptions = {},
-): { tree: Tree; objects: number; stats: BuildStats } {
-  const tree: Tree = new Map();
-  const stats = buildParallelInto(specs, platformFile, tree, options);
-  return { tree, objects: tree.size, stats };
-}
+    const drain = () => {
+      for (const port of ports) {
+        for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+          const msg = m.message as WorkerMessage;
+          if (msg.kind === 'results') {
+            for (const [i, r] of msg.results) {
+              if (i < next || results[i] !== undefined) continue; // already built here after a stall
+              results[i] = r;
+              onWorkers++;
+            }
+          } else {
+            // The pairs are built again here; the output does not depend on where a pair was built.
+            lost.push(...msg.unreported);
+          }
+        }
+      }
+      // Pairs a failed worker took but never reported are built here.
+      for (let i = lost.pop(); i !== undefined; i = lost.pop()) if (i >= next && results[i] === undefined) build(i);
+    };
 
-/** buildTreeParallel into any sink (see TreeSink). */
-export function buildParallelInto(specs: LoadedSpecs, platformFile: string, tree: TreeSink, options: ParallelOptions = {}): BuildStats {
-  const pairs = pairsOf(specs);
-  const environments = environmentsOf(specs);
-  const pool = options.pool ?? new WorkerPool(Math.max(0, options.workers ?? defaultWorkers()));
-  const ports = pool.ports;
-  const workerCount = pool.workers.length;
-  const control = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
-  const input: WorkerInput = { platform: specs.platform, systems: specs.systems, pairs, control };
-  for (const port of ports) port.postMessage(input);
-  const results: Array<PairResult | undefined> = new Array(pairs.length);
-  let onMain = 0;
-  let onWorkers = 0;
-  const lost: number[] = [];
+    const handOn = () => {
+      for (let r = results[next]; r !== undefined; r = results[next]) {
+        results[next++] = undefined;
+        take(r);
+      }
+    };
 
-  const build = (i: number) => {
-    const [system, env] = pairs[i];
-    results[i] = buildPair(specs.systems[system], env, specs.platform, false);
-    onMain++;
-  };
-
-  const drain = () => {
-    for (const port of ports) {
-      for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
-        const msg = m.message as WorkerMessage;
-        if (msg.kind === 'results') {
-          for (const [i, r] of msg.results) {
-            if (i < next || results[i] !== undefined) continue; // already built here after a stall
-            results[i] = r;
-            onWorkers++;
+    try {
+      // The main thread takes pairs from the same queue as the workers...
+      const mainBuilds = this.props.mainThreadBuilds ?? true;
+      for (let i = mainBuilds ? Atomics.add(control, NEXT, 1) : pairs.length; i < pairs.length; i = Atomics.add(control, NEXT, 1)) {
+        build(i);
+        drain();
+        handOn();
+      }
+      // ...then waits for the pairs the workers took.
+      let seen = Atomics.load(control, PROGRESS);
+      let lastProgress = Date.now();
+      for (drain(), handOn(); next < pairs.length; drain(), handOn()) {
+        if (Atomics.wait(control, PROGRESS, seen, 1000) === 'timed-out') {
+          if (Date.now() - lastProgress > STALL_MS) {
+            for (let i = next; i < pairs.length; i++) if (results[i] === undefined) build(i);
+            lastProgress = Date.now();
           }
         } else {
-          // The pairs are built again here; the output does not depend on where a pair was built.
-          lost.push(...msg.unreported);
-        }
-      }
-    }
-    // Pairs a failed worker took but never reported are built here.
-    for (let i = lost.pop(); i !== undefined; i = lost.pop()) if (i >= next && results[i] === undefined) build(i);
-  };
-
-  // Assembly, in buildTree's order: an environment's systems, then its folders.
-  const errors: SpecError[] = [];
-  let next = 0; // next pair to assemble
-  let envIndex = 0;
-  let synthesized: SynthesizedSystem[] = [];
-  const finishEnvironments = () => {
-    while (envIndex < environments.length && synthesized.length === environments[envIndex].systems.length) {
-      buildEnvironmentFolders(tree, environments[envIndex].env, specs.platform, synthesized, platformFile, errors);
-      envIndex++;
-      synthesized = [];
-    }
-  };
-  const assemble = () => {
-    finishEnvironments();
-    for (let r = results[next]; r !== undefined; r = results[next]) {
-      results[next++] = undefined;
-      if (r.thrown !== undefined) throw r.thrown.plain ? revive(r.thrown.value as PlainError) : r.thrown.value;
-      for (const e of r.errors) errors.push(new SpecError(e.file, e.path, e.problem));
-      for (const [path, content] of r.files) {
-        if (tree.has(path)) throw new Error(`two objects would be written to ${path}; object names must be unique per kind`);
-        tree.set(path, content);
-      }
-      synthesized.push(r.system!);
-      options.onPair?.(specs.systems[pairs[next - 1][0]], r.system!, r.files);
-      finishEnvironments();
-    }
-  };
-
-  try {
-    // The main thread takes pairs from the same queue as the workers...
-    const mainBuilds = options.mainThreadBuilds ?? true;
-    for (let i = mainBuilds ? Atomics.add(control, NEXT, 1) : pairs.length; i < pairs.length; i = Atomics.add(control, NEXT, 1)) {
-      build(i);
-      drain();
-      assemble();
-    }
-    // ...then waits for the pairs the workers took.
-    let seen = Atomics.load(control, PROGRESS);
-    let lastProgress = Date.now();
-    for (drain(), assemble(); next < pairs.length; drain(), assemble()) {
-      if (Atomics.wait(control, PROGRESS, seen, 1000) === 'timed-out') {
-        if (Date.now() - lastProgress > STALL_MS) {
-          for (let i = next; i < pairs.length; i++) if (results[i] === undefined) build(i);
           lastProgress = Date.now();
         }
-      } else {
-        lastProgress = Date.now();
+        seen = Atomics.load(control, PROGRESS);
       }
-      seen = Atomics.load(control, PROGRESS);
+      return { workers: workerCount, pairsOnMainThread: onMain, pairsOnWorkers: onWorkers };
+    } finally {
+      pool.close();
     }
-    finishEnvironments();
-    if (errors.length > 0) throw new SpecErrors(errors);
-    return { workers: workerCount, pairsOnMainThread: onMain, pairsOnWorkers: onWorkers };
-  } finally {
-    pool.close();
   }
 }
 
@@ -376,7 +301,7 @@ export function runWorker(): void {
 }
 
 function work({ platform, systems, pairs, control }: WorkerInput, port: MessagePort): void {
-  let batch: Array<[number, PairResult]> = [];
+  let batch: Array<[number, PairOutput]> = [];
   const claimed: number[] = [];
   const post = (msg: WorkerMessage) => {
     port.postMessage(msg);
@@ -393,7 +318,7 @@ function work({ platform, systems, pairs, control }: WorkerInput, port: MessageP
     for (let i = Atomics.add(control, NEXT, 1); i < pairs.length; i = Atomics.add(control, NEXT, 1)) {
       claimed.push(i);
       const [system, env] = pairs[i];
-      batch.push([i, buildPair(systems[system], env, platform, true)]);
+      batch.push([i, buildOnWorker({ system: systems[system], env }, platform)]);
       if (batch.length >= BATCH) flush();
     }
     flush();

@@ -2,7 +2,7 @@
  * File names and YAML text of manifests in dist/. Both are pure functions of the object, so
  * the same input always gives byte-identical files.
  */
-import type { Manifest } from './validate';
+import type { Manifest } from '../model/manifest';
 import { toYaml } from './yaml';
 
 /**

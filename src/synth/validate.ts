@@ -8,13 +8,7 @@
 import Ajv, { ValidateFunction } from 'ajv';
 import { RECURRING_JOB_OPENAPI_SCHEMA } from '../../imports/longhorn';
 
-/** A manifest as synthesized: plain JSON with apiVersion, kind and metadata. */
-export interface Manifest {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [k: string]: unknown };
-  readonly [k: string]: unknown;
-}
+import type { Manifest } from '../model/manifest';
 
 type Model = new (data: unknown) => { validate(): void };
 

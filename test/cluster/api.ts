@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import { dump } from 'js-yaml';
+import type { Manifest } from '../../src/model/manifest';
 import type { ControlPlane } from './control-plane';
 
 export interface ApiResponse {
@@ -15,12 +16,7 @@ export interface ApiResponse {
   readonly warnings: string[];
 }
 
-export interface K8sObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [k: string]: unknown };
-  readonly [k: string]: unknown;
-}
+export type K8sObject = Manifest;
 
 export class Api {
   private readonly ca: Buffer;

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { ROOT } from './manifests';
 
 const COPIED = ['apps', 'dist', 'platform.yaml', 'schema', 'templates'];
-const LINKED = ['node_modules', 'src', 'charts', 'argocd', 'imports', 'scripts', 'main.ts', 'package.json', 'tsconfig.json', 'cdk8s.yaml'];
+const LINKED = ['node_modules', 'src', 'charts', 'constructs', 'argocd', 'imports', 'scripts', 'main.ts', 'package.json', 'tsconfig.json', 'cdk8s.yaml'];
 
 export interface RepoCopy {
   readonly dir: string;

@@ -1,0 +1,4 @@
+export * from './objects';
+export * from './rules';
+export * from './flows';
+export * from './gate';

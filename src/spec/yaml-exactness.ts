@@ -1,0 +1,34 @@
+/**
+ * Settings that YAML would silently change on their way to the ConfigMap or the container's
+ * environment: an unquoted `2.10` is the number 2.1, `1e3` is 1000, `0x1F` is 31, `True` is
+ * true. A value written that way is refused with the quoted form to write instead; values whose
+ * text survives (`8080`, `true`) are kept as they are.
+ * The document is read a second time with the `yaml` package, which keeps each scalar's source.
+ */
+import { isMap, isScalar, parseDocument } from 'yaml';
+import type { Node } from 'yaml';
+import type { Problem } from './errors';
+
+/** Where settings live: config.KEY and components.NAME.env.KEY, in the base or an override. */
+const SETTING = /^(environments\.[^.]+\.)?(config\.[^.]+|components\.[^.]+\.env\.[^.]+)$/;
+
+export function settingsYamlWouldChange(text: string): Problem[] {
+  const problems: Problem[] = [];
+  const doc = parseDocument(text, { uniqueKeys: false });
+  const walk = (node: unknown, path: string) => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (key !== undefined) walk(pair.value, path === '' ? key : `${path}.${key}`);
+      }
+    } else if (isScalar(node) && SETTING.test(path) && node.type === 'PLAIN' && (typeof node.value === 'number' || typeof node.value === 'boolean')) {
+      const source = (node as Node & { source?: string }).source ?? '';
+      if (source !== String(node.value)) {
+        const what = typeof node.value === 'number' ? `the number ${String(node.value)}` : `the boolean ${String(node.value)}`;
+        problems.push({ path, problem: `is written ${source}, which YAML reads as ${what}, so the container would see ${JSON.stringify(String(node.value))}; quote it to keep it exactly: ${JSON.stringify(source)}` });
+      }
+    }
+  };
+  walk(doc.contents, '');
+  return problems;
+}
