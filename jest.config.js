@@ -9,4 +9,6 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60000,
+  // Jest's default on 2 cores is one worker (cores - 1); the suites are CPU-bound, so use both.
+  maxWorkers: 2,
 };

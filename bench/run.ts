@@ -11,6 +11,8 @@
  *             with the tsconfig of `cdk8s init typescript-app`), skipped where the growth
  *             measured so far says it would pass 120 s.
  * Below N=1000 the two sides run in turn, 3 times each, and the median run stands (see REPEATS).
+ * At N=1000, one spec is then edited and synth runs again from the cache the full run wrote
+ * (src/synth/incremental.ts), against a synth of that one system alone.
  * Then the whole repository (apps/): `npm run synth` against `cdk8s synth` running the
  * baseline app, and the only-changed-files writer (a re-run touches nothing; one changed spec
  * rewrites only its own files).
@@ -235,6 +237,7 @@ function main(): void {
   log(`first run after a code change (bundles main.ts): ${fmtS(coldRun.wallS)} s`);
 
   const rows: Row[] = [];
+  let incremental: Incremental | undefined;
   const baselinePoints: Array<{ n: number; wallS: number }> = [];
   for (const n of SIZES) {
     const apps = join(WORK, `apps-${n}`);
@@ -284,6 +287,7 @@ function main(): void {
     }
     rmSync(outBase, { recursive: true, force: true });
     rows.push({ n, pairs, ours: oursRow, baseline, baselineNote });
+    if (n === INCREMENTAL_N) incremental = measureIncremental(apps, outOurs, oursRow);
     if (n !== 100) rmSync(outOurs, { recursive: true, force: true });
   }
 
@@ -324,7 +328,7 @@ function main(): void {
     },
     () => {
       rmSync(repoBase, { recursive: true, force: true });
-      return measure(CDK8S, ['synth', '--no-check-upgrade', '--app', 'npx ts-node bench/baseline-app.ts apps', '--output', repoBase], tsNodeEnv);
+      return measure(CDK8S, ['synth', '--app', 'npx ts-node bench/baseline-app.ts apps', '--output', repoBase], { ...tsNodeEnv, CDK8S_CHECK_UPGRADE: 'false' });
     },
   ) as [Measured, Measured];
   if (!repoOursRun.ok) fail('npm run synth', repoOursRun);
@@ -374,7 +378,18 @@ function main(): void {
   lines.push(`| speedup vs one-App baseline at N=${largest.n} (largest N it finishes) | ${nSpeedup.toFixed(2)}× | ≥ 5× | ${mark(nSpeedup >= 5)} |`);
   lines.push(`| wall time per pair, N=${last.n} / N=${first.n} (${(perPair(last) * 1000).toFixed(1)} ms / ${(perPair(first) * 1000).toFixed(1)} ms) | ${pairRatio.toFixed(2)}× | ≤ 1.5× | ${mark(pairRatio <= 1.5)} |`);
   lines.push(`| peak memory at N=${last.n} | ${fmtMiB(peak)} MiB | < 500 MiB | ${mark(peak < 500)} |`);
+  if (incremental !== undefined) {
+    const share = incremental.edit.wallS / incremental.full.wallS;
+    lines.push(`| one spec edited at N=${INCREMENTAL_N}: incremental synth / full synth (${fmtS(incremental.edit.wallS)} s / ${fmtS(incremental.full.wallS)} s) | 1/${(1 / share).toFixed(0)} | ≤ 1/20 | ${mark(share <= 1 / 20)} |`);
+    lines.push(`| one spec edited at N=${INCREMENTAL_N} / synth of that one system alone (${fmtS(incremental.edit.wallS)} s / ${fmtWall(incremental.single)} s) | ${(incremental.edit.wallS / incremental.single.wallS).toFixed(2)}× | close to 1× | |`);
+  }
   lines.push('');
+  if (incremental !== undefined) {
+    lines.push(`Incremental synth (N=${INCREMENTAL_N}): after the full run above, which wrote the cache in .cache/incremental/, one image tag was changed in ` +
+      `${incremental.spec} and \`${SYNTH_SCRIPT} --apps DIR --out TMP\` ran again: ${fmtS(incremental.edit.wallS)} s wall, ${fmtS(incremental.edit.cpuS)} s CPU — ${incremental.edit.stdout.trim()} ` +
+      `A synth of that one system alone into an empty folder (\`--full\`, ${REPEATS} runs, median) took ${fmtWall(incremental.single)} s.`);
+    lines.push('');
+  }
   const n100 = rows.find((r) => r.n === 100);
   if (disk !== undefined && n100 !== undefined) {
     lines.push(`Output location: ${SHM} (tmpfs) for every run in the tables. Writing the N=100 output to disk (bench/.work/) instead took ` +
@@ -392,6 +407,45 @@ function main(): void {
   log('');
   log(md);
   log('wrote bench/results.md and bench/results.svg');
+}
+
+/** The N at which one edited spec is re-synthesized from the cache the full run left. */
+const INCREMENTAL_N = 1000;
+
+interface Incremental {
+  readonly spec: string;
+  readonly full: Run;
+  readonly edit: Run;
+  readonly single: Measured;
+}
+
+/**
+ * Changes one image tag in one spec of `apps` and runs synth again on the output (and cache)
+ * of the full run just measured; then synthesizes that one system alone, for comparison.
+ */
+function measureIncremental(apps: string, out: string, full: Run): Incremental {
+  const spec = readdirSync(apps).sort()[Math.floor(readdirSync(apps).length / 2)];
+  const path = join(apps, spec);
+  const text = readFileSync(path, 'utf8');
+  const edited = text.replace(/^(\s*image:\s*\S+:)([A-Za-z0-9._-]+)\s*$/m, '$1$2-bench');
+  if (edited === text) throw new Error(`${spec} has no image line to edit`);
+  writeFileSync(path, edited);
+  const edit = measure(SYNTH_CMD, [...SYNTH, '--apps', apps, '--out', out]);
+  if (!edit.ok) fail(`incremental run at N=${INCREMENTAL_N}`, edit);
+  log(`N=${INCREMENTAL_N}: one spec edited, incremental synth ${fmtS(edit.wallS)} s: ${edit.stdout.trim()}`);
+  const oneApps = join(WORK, 'apps-one');
+  rmSync(oneApps, { recursive: true, force: true });
+  mkdirSync(oneApps, { recursive: true });
+  writeFileSync(join(oneApps, spec), edited);
+  const oneOut = join(OUT, 'ours-one');
+  const [single] = alternate(REPEATS, () => {
+    rmSync(oneOut, { recursive: true, force: true });
+    return measure(SYNTH_CMD, [...SYNTH, '--apps', oneApps, '--out', oneOut, '--quiet', '--full']);
+  });
+  if (!single.ok) fail('synth of one system', single);
+  rmSync(oneOut, { recursive: true, force: true });
+  log(`one system alone: ${fmtWall(single)} s`);
+  return { spec, full, edit, single };
 }
 
 /** Line chart of wall time against N (log scale on x), hand-written SVG. */

@@ -4,7 +4,7 @@
  * - src/spec/<name>.validate.generated.js (+ .d.ts): the ajv validator, compiled ahead of time
  *   with ajv's standalone code generation, so synth does not compile the schemas on every run
  *   (~0.3 s of start-up, on the path every synthesis worker waits on).
- * `npm run gen:types` rewrites them; `--check` (run by test/spec-types.test.ts) fails when one is stale.
+ * `npm run gen:types` rewrites them; `--check` (run by test/spec-types.slow.test.ts) fails when one is stale.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -4,6 +4,7 @@
  * each object was created, changed or already up to date, and waiting until objects exist.
  */
 import * as k8s from '@kubernetes/client-node';
+import { kubeconfigFiles, KubeconfigLookup, useContext } from './kubeconfig';
 import { BootstrapError, BootstrapObject } from './plan';
 
 /** Field manager of every object bootstrap applies (server-side apply ownership). */
@@ -12,8 +13,8 @@ export const FIELD_MANAGER = 'gitops-synth-bootstrap';
 export type Outcome = 'created' | 'configured' | 'unchanged';
 
 export interface ClusterOptions {
-  /** kubeconfig file; default $KUBECONFIG or ~/.kube/config. */
-  readonly kubeconfig?: string;
+  /** Where to look for the kubeconfig (--kubeconfig, $KUBECONFIG, the home folder). */
+  readonly lookup: KubeconfigLookup;
   /** Context to use; default the kubeconfig's current context. */
   readonly context?: string;
 }
@@ -27,20 +28,20 @@ export interface Cluster {
 
 export function connect(opts: ClusterOptions): Cluster {
   const config = new k8s.KubeConfig();
+  const files = kubeconfigFiles(opts.lookup);
   try {
-    if (opts.kubeconfig !== undefined) config.loadFromFile(opts.kubeconfig);
-    else config.loadFromDefault();
-  } catch (e) {
-    throw new BootstrapError(`cannot read the kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''}: ${(e as Error).message}`);
-  }
-  if (opts.context !== undefined) {
-    if (config.getContextObject(opts.context) === null) {
-      throw new BootstrapError(`context ${JSON.stringify(opts.context)} is not in the kubeconfig; contexts: ${config.getContexts().map((c) => c.name).join(', ') || '(none)'}`);
+    config.loadFromFile(files[0]);
+    for (const file of files.slice(1)) {
+      const more = new k8s.KubeConfig();
+      more.loadFromFile(file);
+      config.mergeConfig(more, true); // kubectl: the first file that sets current-context wins
     }
-    config.setCurrentContext(opts.context);
+  } catch (e) {
+    throw new BootstrapError(`cannot read the kubeconfig ${files.join(', ')}: ${(e as Error).message}`);
   }
+  if (opts.context !== undefined) useContext(config, opts.context);
   const cluster = config.getCurrentCluster();
-  if (cluster === null) throw new BootstrapError('the kubeconfig has no current cluster: pass --context or set a current context');
+  if (cluster === null) throw new BootstrapError(`the kubeconfig ${files.join(', ')} has no current cluster: pass --context or set a current context`);
   return { server: cluster.server, contextName: config.getCurrentContext(), api: k8s.KubernetesObjectApi.makeApiClient(config), config };
 }
 

@@ -5,6 +5,7 @@
  * variables. Idempotent: a second run reports nothing to do.
  * Exit codes: 0 done; 1 a failure (one line says what to do); 2 usage error.
  */
+import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { applyObject, Cluster, connect, Outcome, preflight, waitForObjects } from '../bootstrap/cluster';
 import { applyOrder, BootstrapError, bootstrapObjects, bootstrapSecrets, BootstrapObject } from '../bootstrap/plan';
@@ -80,7 +81,7 @@ export async function runBootstrap(opts: BootstrapOptions, out: (s: string) => v
     // Everything that can fail without the cluster fails before we touch it.
     const secrets = bootstrapSecrets(specs, opts.env, env);
     const objects = applyOrder(bootstrapObjects(resolve(opts.dist), opts.env));
-    const cluster: Cluster = connect({ kubeconfig: opts.kubeconfig, context: opts.context });
+    const cluster: Cluster = connect({ lookup: { file: opts.kubeconfig, kubeconfigVariable: env.KUBECONFIG, home: homedir() }, context: opts.context });
     progress.update(`checking ${cluster.server}`);
     await preflight(cluster, platform.argocdNamespace);
 

@@ -12,9 +12,10 @@ import { buildTree } from '../synth/build';
 import { pairBuilderFor } from '../synth/parallel';
 import { readTree } from '../synth/write';
 import { buildSettingsFromEnv, CommandIO, parseCommandArgs, reportSpecErrors, UsageError } from './command';
+import { runDiffMarkdown } from './diff-markdown';
 import { diffLines, hunkHeader, hunks, splitLines } from './line-diff';
 
-export const DIFF_USAGE = `Usage: npm run diff -- [--env ENV] [--app SYSTEM] [--stat] [--apps DIR] [--out DIR] [--platform FILE]
+export const DIFF_USAGE = `Usage: npm run diff -- [--env ENV] [--app SYSTEM] [--stat | --markdown [--base-label TEXT]] [--apps DIR] [--out DIR] [--platform FILE]
 
 Synthesizes apps/ in memory and shows how the result differs from the committed dist/:
 a unified diff per resource, then added/changed/removed counts per system and environment.
@@ -22,6 +23,9 @@ a unified diff per resource, then added/changed/removed counts per system and en
   --env ENV        only dist/ENV/
   --app SYSTEM     only dist/*/SYSTEM/ (a system, or platform, apps, bootstrap)
   --stat           only the list of files and the summary, no line diffs
+  --markdown       a review summary in Markdown for a pull request: warnings for risky
+                   changes, the policy and kube-score results, compact diffs per system
+  --base-label T   how --markdown names what it compares with (default: the --out folder)
   --apps DIR       read system specs from DIR (default: apps)
   --out DIR        compare with DIR (default: dist)
   --platform FILE  platform settings (default: platform.yaml)
@@ -33,6 +37,10 @@ export interface DiffOptions {
   readonly env?: string;
   readonly app?: string;
   readonly stat: boolean;
+  /** Write the review summary (src/review/markdown.ts) instead of the terminal diff. @default false */
+  readonly markdown?: boolean;
+  /** What --markdown calls the folder it compares with. @default - the --out folder */
+  readonly baseLabel?: string;
   readonly apps: string;
   readonly out: string;
   readonly platform: string;
@@ -52,11 +60,14 @@ export function nonEmpty(flag: string, value: string | undefined): string | unde
 }
 
 export function parseDiffArgs(argv: readonly string[]): DiffOptions {
-  const { values } = parseCommandArgs(argv, { env: { type: 'string' }, app: { type: 'string' }, stat: { type: 'boolean', default: false }, ...SOURCE_FLAGS }, false);
+  const { values } = parseCommandArgs(argv, { env: { type: 'string' }, app: { type: 'string' }, stat: { type: 'boolean', default: false }, markdown: { type: 'boolean', default: false }, 'base-label': { type: 'string' }, ...SOURCE_FLAGS }, false);
+  if (values.stat && values.markdown) throw new UsageError('--stat and --markdown cannot be combined');
   return {
     env: nonEmpty('env', values.env),
     app: nonEmpty('app', values.app),
     stat: values.stat,
+    markdown: values.markdown,
+    baseLabel: nonEmpty('base-label', values['base-label']),
     apps: nonEmpty('apps', values.apps)!,
     out: nonEmpty('out', values.out)!,
     platform: nonEmpty('platform', values.platform)!,
@@ -82,7 +93,7 @@ function folderOf(path: string): { env: string; folder: string } {
   return { env, folder: folder ?? '' };
 }
 
-function inScope(path: string, scope: Scope): boolean {
+export function inScope(path: string, scope: Scope): boolean {
   const { env, folder } = folderOf(path);
   return (scope.env === undefined || env === scope.env) && (scope.app === undefined || folder === scope.app);
 }
@@ -174,7 +185,7 @@ export function summaryTable(changes: readonly FileChange[]): string {
 }
 
 /** Environments and folders a scope may name: those synth produces and those dist/ holds. */
-function checkScope(scope: Scope, trees: readonly Tree[]): string | undefined {
+export function checkScope(scope: Scope, trees: readonly Tree[]): string | undefined {
   const paths = trees.flatMap((t) => [...t.keys()]);
   const envs = [...new Set(paths.map((p) => folderOf(p).env))].sort();
   if (scope.env !== undefined && !envs.includes(scope.env)) return `--env ${scope.env} is not an environment; known: ${envs.join(', ')}`;
@@ -186,6 +197,7 @@ function checkScope(scope: Scope, trees: readonly Tree[]): string | undefined {
 }
 
 export function runDiff(opts: DiffOptions, io: CommandIO): number {
+  if (opts.markdown === true) return runDiffMarkdown(opts, io, resolve('.cache', 'lint-bin', 'kube-score'));
   const scope: Scope = { env: opts.env, app: opts.app };
   let next: Tree;
   try {

@@ -9,10 +9,12 @@
  * (including an output path that exists).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type * as client from '@kubernetes/client-node';
 import { App } from 'cdk8s';
 import { RestoreChart } from '../../charts/restore';
+import { resolveAddons } from '../addons/releases';
 import { BootstrapError } from '../bootstrap/plan';
 import { resolvePlatform, systemContext } from '../model/context';
 import { isRestorable } from '../model/jobs';
@@ -126,7 +128,7 @@ export function restoreManifests(opts: RestoreOptions): { manifests: Manifest[];
   const chart = new RestoreChart(app, names.restoreFolder(ctx.system, ctx.env), { ctx, request: { backup, from: opts.from } });
   const manifests = chart.toJson() as Manifest[];
   for (const m of manifests) {
-    const problems = schemaProblems(m);
+    const problems = schemaProblems(m, resolveAddons(specs.platform));
     if (problems.length > 0) throw new Error(`the restore ${m.kind} ${m.metadata.name} does not match its schema: ${problems.join('; ')}`);
   }
   return { manifests, specFile: displayPath(system.file), namespace: ctx.namespace };
@@ -135,7 +137,7 @@ export function restoreManifests(opts: RestoreOptions): { manifests: Manifest[];
 async function applyManifests(opts: RestoreOptions, manifests: readonly Manifest[], io: CommandIO): Promise<void> {
   // Loaded on use: client-node is an ES module, and writing manifests needs no cluster.
   const { connect, describeFailure } = await import('../bootstrap/cluster');
-  const cluster = connect({ context: opts.context, kubeconfig: opts.kubeconfig });
+  const cluster = connect({ lookup: { file: opts.kubeconfig, kubeconfigVariable: io.env.KUBECONFIG, home: homedir() }, context: opts.context });
   // RBAC first, so the Job's pod finds its permissions when it starts.
   const ordered = [...manifests].sort((a, b) => Number(a.kind === 'Job') - Number(b.kind === 'Job'));
   for (const m of ordered) {

@@ -13,16 +13,21 @@ import { loadSpecs } from '../spec/load';
 import { buildInto } from '../synth/build';
 import { OutputLockError } from '../synth/output-folder';
 import type { BuildStats } from '../synth/pair-builder';
-import { BuildSettings, pairBuilderFor, pairCount, prestartWorkers } from '../synth/parallel';
+import { BuildSettings, pairBuilderFor, pairBuilderForCount, pairCount, prestartWorkers } from '../synth/parallel';
+import { CachedPairBuilder, IncrementalCache, InPlaceWriter } from '../synth/incremental';
+import { SpecCache } from '../synth/spec-cache';
 import { CheckSink, isEmptyDiff, StagedWriter, TreeDiff } from '../synth/write';
+import { incrementalOptions, reportIncremental } from './synth-incremental';
 
-export const USAGE = `Usage: npm run synth -- [--check] [--apps DIR] [--out DIR] [--platform FILE] [--quiet]
+export const USAGE = `Usage: npm run synth -- [--check] [--apps DIR] [--out DIR] [--platform FILE] [--quiet] [--full]
 
   --check          write nothing; exit 1 and list the files that differ when DIR is stale
   --apps DIR       read system specs from DIR (default: apps)
   --out DIR        write manifests to DIR (default: dist, or $CDK8S_OUTDIR under cdk8s synth)
   --platform FILE  platform settings (default: platform.yaml)
   --quiet          print only errors and warnings
+  --full           rebuild every system-environment, ignoring the cache in .cache/incremental/
+                   (the default under cdk8s synth, which empties the output folder first)
 `;
 
 export interface SynthOptions {
@@ -33,6 +38,13 @@ export interface SynthOptions {
   readonly quiet: boolean;
   /** Worker threads and who builds (GITOPS_SYNTH_WORKERS, GITOPS_SYNTH_MAIN_BUILDS). */
   readonly build: BuildSettings;
+  /**
+   * Folder of the incremental cache: only the system-environments whose inputs changed since
+   * the last run are rebuilt (src/synth/incremental.ts). The command line uses
+   * .cache/incremental/ under the working directory unless --full is given.
+   * @default - no cache: every pair is built
+   */
+  readonly cacheDir?: string;
 }
 
 export function parseSynthArgs(argv: readonly string[], env: Environment): SynthOptions {
@@ -41,6 +53,7 @@ export function parseSynthArgs(argv: readonly string[], env: Environment): Synth
     {
       check: { type: 'boolean' },
       quiet: { type: 'boolean' },
+      full: { type: 'boolean' },
       apps: { type: 'string' },
       out: { type: 'string' },
       platform: { type: 'string' },
@@ -54,6 +67,7 @@ export function parseSynthArgs(argv: readonly string[], env: Environment): Synth
     out: values.out ?? env.CDK8S_OUTDIR ?? 'dist',
     platform: values.platform ?? 'platform.yaml',
     build: buildSettingsFromEnv(env),
+    cacheDir: (values.full ?? false) || env.CDK8S_OUTDIR !== undefined ? undefined : resolve('.cache', 'incremental'),
   };
 }
 
@@ -104,29 +118,59 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
   const outDir = checkSynthPaths(opts);
   // Files stream to disk (or are compared with it) as they are built: memory stays flat.
   let sink: StagedWriter | CheckSink | undefined;
+  let inPlace: InPlaceWriter | undefined;
   let stats: BuildStats | undefined;
-  // Worker threads (many specs only) load their modules while the specs are read.
-  const workers = prestartWorkers(resolve(opts.apps), opts.build);
+  const cacheOpts = opts.check || opts.cacheDir === undefined ? undefined : incrementalOptions(opts.cacheDir, outDir, opts.platform);
+  // Worker threads (many specs only) load their modules while the specs are read; a run that
+  // can reuse its cache (one, and the output folder it describes) will most likely not need them.
+  const reusable = cacheOpts !== undefined && existsSync(cacheOpts.cacheFile) && existsSync(outDir);
+  const workers = reusable ? undefined : prestartWorkers(resolve(opts.apps), opts.build);
+  const onLockWait = (pid: number) => err(`waiting for another synth (pid ${pid}) to finish writing ${opts.out}\n`);
+  let cache: IncrementalCache | undefined;
   try {
     progress.update(`reading specs from ${opts.apps}/`);
-    const specs = loadSpecs(resolve(opts.apps), resolve(opts.platform));
-    sink = opts.check
-      ? new CheckSink(outDir)
-      : new StagedWriter(outDir, { onLockWait: (pid) => err(`waiting for another synth (pid ${pid}) to finish writing ${opts.out}\n`) });
-    const target = sink;
+    const specCache = cacheOpts === undefined ? undefined : new SpecCache(cacheOpts.cacheFile.replace(/\.v8$/, '.specs.v8'), cacheOpts.codeHash);
+    const specs = loadSpecs(resolve(opts.apps), resolve(opts.platform), specCache?.loader());
+    specCache?.save();
     const pairs = pairCount(specs);
-    stats = buildInto(specs, opts.platform, {
+    if (cacheOpts !== undefined) {
+      // The cache is read under the output folder's lock: it describes the folder as its last writer left it.
+      inPlace = InPlaceWriter.open(outDir, { onLockWait });
+      cache = IncrementalCache.read(cacheOpts, specs);
+      if (cache !== undefined && cache.staleCount <= cacheOpts.maxRebuilt) {
+        progress.update(`synthesizing what changed since the last run`);
+        const target = inPlace.trust(cache.unchanged);
+        stats = buildInto(specs, opts.platform, target, new CachedPairBuilder(cache, (n) => pairBuilderForCount(n, opts.build, workers)), cache.folders);
+        const written = cache;
+        const diff = target.commit(cacheOpts.cacheFile, cache.intactFolders(), () => written.save());
+        inPlace = undefined;
+        progress.done();
+        return reportIncremental(opts, { diff, files: target.size, pairs, rebuilt: cache.rebuilt.size, stats }, started, out, err);
+      }
+      // No usable cache, or too much changed: a full synth, which records a new cache.
+      inPlace.abort();
+      inPlace = undefined;
+      cache = IncrementalCache.full(cacheOpts, specs);
+    }
+    sink = opts.check ? new CheckSink(outDir) : new StagedWriter(outDir, { onLockWait });
+    const target = sink;
+    const tracked = {
       get size() {
         return target.size;
       },
-      has: (path) => target.has(path),
-      set: (path, content) => {
+      has: (path: string) => target.has(path),
+      set: (path: string, content: string) => {
         target.set(path, content);
         if (target.size % PROGRESS_EVERY === 0) progress.update(`synthesizing ${pairs} system-environments: ${target.size} files`);
       },
-    }, pairBuilderFor(specs, opts.build, workers));
+    };
+    stats =
+      cache === undefined
+        ? buildInto(specs, opts.platform, tracked, pairBuilderFor(specs, opts.build, workers))
+        : buildInto(specs, opts.platform, tracked, new CachedPairBuilder(cache, (n) => pairBuilderForCount(n, opts.build, workers)), cache.folders);
   } catch (e) {
     if (sink instanceof StagedWriter) sink.abort();
+    inPlace?.abort();
     if (e instanceof OutputLockError) {
       err(`error: ${e.message}\n`);
       return 1;
@@ -156,7 +200,8 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
   }
   let diff: TreeDiff;
   try {
-    diff = sink.commit();
+    const written = cache;
+    diff = sink.commit(written === undefined ? undefined : () => written.save());
   } catch (e) {
     if (!(e instanceof OutputLockError)) throw e;
     err(`error: ${e.message}\n`);

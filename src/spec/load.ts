@@ -183,8 +183,11 @@ function hasNonStringSettings(doc: Record<string, unknown>): boolean {
   return inSpec(doc) || (isPlainObject(doc.environments) && Object.values(doc.environments).some(inSpec));
 }
 
-/** Loads platform.yaml and every spec of a folder; collects every error before throwing. */
-export function loadSpecs(appsDir: string, platformFile: string): LoadedSpecs {
+/**
+ * Loads platform.yaml and every spec of a folder; collects every error before throwing.
+ * `loadOne` loads one spec (incremental synth passes one that reuses specs loaded before).
+ */
+export function loadSpecs(appsDir: string, platformFile: string, loadOne: (file: string, platform: PlatformSpec) => LoadedSystem = loadSystem): LoadedSpecs {
   const platform = loadPlatform(platformFile);
   const errors: SpecError[] = [];
   const systems: LoadedSystem[] = [];
@@ -197,7 +200,7 @@ export function loadSpecs(appsDir: string, platformFile: string): LoadedSpecs {
       continue;
     }
     try {
-      systems.push(loadSystem(file, platform));
+      systems.push(loadOne(file, platform));
     } catch (e) {
       if (!(e instanceof SpecErrors)) throw e;
       errors.push(...e.errors);

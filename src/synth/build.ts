@@ -39,12 +39,6 @@ function addFile(sink: TreeSink, path: string, content: string): void {
   sink.set(path, content);
 }
 
-function addFolder(sink: TreeSink, folder: string, manifests: readonly Manifest[], source: string, errors: SpecError[], folderNamespace?: string): void {
-  const files = folderFiles(folder, manifests, folderNamespace);
-  enforcePolicy(folderOf(folder, files), source, errors);
-  for (const f of files) addFile(sink, f.file, manifestYaml(f.manifest, source));
-}
-
 /** Environments in platform order, with the systems that deploy to each. */
 export function environmentsOf(specs: LoadedSpecs): Array<{ env: string; systems: LoadedSystem[] }> {
   return Object.keys(specs.platform.environments).map((env) => ({
@@ -58,15 +52,30 @@ export function pairsOf(specs: LoadedSpecs): Pair[] {
   return environmentsOf(specs).flatMap(({ env, systems }) => systems.map((system) => ({ system, env })));
 }
 
-/** The shared folders of one environment: platform/, apps/ and bootstrap/. */
-function buildEnvironmentFolders(
-  sink: TreeSink,
+/** Files of one folder or set of folders, by path relative to dist/, in order. */
+export type Files = ReadonlyArray<readonly [string, string]>;
+
+/**
+ * Builds the shared folders of one environment (platform/, apps/, bootstrap/) from its
+ * systems' summaries; adds what is wrong to `errors`. buildEnvironmentFolders builds them; a
+ * cache can wrap it and return the files it stored for the same inputs (src/synth/incremental.ts).
+ */
+export type EnvironmentFolderBuilder = (
   env: string,
   platformSpec: PlatformSpec,
   systems: readonly SystemSummary[],
   platformFile: string,
   errors: SpecError[],
-): void {
+) => Files;
+
+function folderYaml(folder: string, manifests: readonly Manifest[], source: string, errors: SpecError[], folderNamespace?: string): Array<[string, string]> {
+  const files = folderFiles(folder, manifests, folderNamespace);
+  enforcePolicy(folderOf(folder, files), source, errors);
+  return files.map((f) => [f.file, manifestYaml(f.manifest, source)]);
+}
+
+/** The shared folders of one environment: platform/, apps/ and bootstrap/. */
+export const buildEnvironmentFolders: EnvironmentFolderBuilder = (env, platformSpec, systems, platformFile, errors) => {
   const platform = resolvePlatform(platformSpec, env);
   const chart = synthesizeChart((app) => new PlatformChart(app, `platform-${env}`, { platform, systems: systems.map((s) => s.ctx) }));
   const platformManifests = ownedOncePerCluster(platformSpec, env, chart, platformFile, errors);
@@ -77,10 +86,12 @@ function buildEnvironmentFolders(
   const bootstrap = synthesizeChart((app) => new BootstrapChart(app, `bootstrap-${env}`, props));
   validateManifests(apps, platformFile, errors, releases);
   validateManifests(bootstrap, platformFile, errors, releases);
-  addFolder(sink, `${env}/platform`, platformManifests, platformFile, errors);
-  addFolder(sink, `${env}/apps`, apps, platformFile, errors, platform.argocdNamespace);
-  addFolder(sink, `${env}/bootstrap`, bootstrap, platformFile, errors, platform.argocdNamespace);
-}
+  return [
+    ...folderYaml(`${env}/platform`, platformManifests, platformFile, errors),
+    ...folderYaml(`${env}/apps`, apps, platformFile, errors, platform.argocdNamespace),
+    ...folderYaml(`${env}/bootstrap`, bootstrap, platformFile, errors, platform.argocdNamespace),
+  ];
+};
 
 /** Revives an exception a pair threw (as plain data when it crossed threads). */
 function rethrow(thrown: { readonly value: unknown; readonly plain: boolean }): never {
@@ -93,18 +104,25 @@ function rethrow(thrown: { readonly value: unknown; readonly plain: boolean }): 
 }
 
 /**
- * Builds every file of dist/ into `sink` with `builder`; throws SpecErrors when any object is
- * invalid or breaks a policy rule. An environment's folders are built as soon as its last
- * system is in, so at most one environment's summaries are held.
+ * Builds every file of dist/ into `sink` with `builder` (the pairs) and `folders` (each
+ * environment's shared folders); throws SpecErrors when any object is invalid or breaks a
+ * policy rule. An environment's folders are built as soon as its last system is in, so at
+ * most one environment's summaries are held.
  */
-export function buildInto(specs: LoadedSpecs, platformFile: string, sink: TreeSink, builder: PairBuilder = new SerialPairBuilder()): BuildStats {
+export function buildInto(
+  specs: LoadedSpecs,
+  platformFile: string,
+  sink: TreeSink,
+  builder: PairBuilder = new SerialPairBuilder(),
+  folders: EnvironmentFolderBuilder = buildEnvironmentFolders,
+): BuildStats {
   const errors: SpecError[] = [];
   const environments = environmentsOf(specs);
   let envIndex = 0;
   let summaries: SystemSummary[] = [];
   const finishEnvironments = () => {
     while (envIndex < environments.length && summaries.length === environments[envIndex].systems.length) {
-      buildEnvironmentFolders(sink, environments[envIndex].env, specs.platform, summaries, platformFile, errors);
+      for (const [path, content] of folders(environments[envIndex].env, specs.platform, summaries, platformFile, errors)) addFile(sink, path, content);
       envIndex++;
       summaries = [];
     }

@@ -180,8 +180,13 @@ export function prestartWorkers(appsDir: string, settings: BuildSettings = {}): 
  * otherwise. A `pool` that is not used is closed.
  */
 export function pairBuilderFor(specs: LoadedSpecs, settings: BuildSettings = {}, pool?: WorkerPool): PairBuilder {
+  return pairBuilderForCount(pairCount(specs), settings, pool);
+}
+
+/** pairBuilderFor for a build of `pairs` pairs (the incremental synth builds only those that changed). */
+export function pairBuilderForCount(pairs: number, settings: BuildSettings = {}, pool?: WorkerPool): PairBuilder {
   const forced = settings.workers;
-  if (forced === 0 || (forced === undefined && (pairCount(specs) < PARALLEL_MIN_PAIRS || availableParallelism() < 2))) {
+  if (forced === 0 || (forced === undefined && (pairs < PARALLEL_MIN_PAIRS || availableParallelism() < 2))) {
     pool?.close();
     return new SerialPairBuilder();
   }

@@ -151,8 +151,12 @@ export class StagedWriter implements TreeSink {
     return this;
   }
 
-  /** Replaces outDir with the staged tree; touches nothing when nothing changed. */
-  commit(): TreeDiff {
+  /**
+   * Replaces outDir with the staged tree; touches nothing when nothing changed. `whileLocked`
+   * runs once the new tree is in place, before the lock is released (the incremental synth
+   * cache records the files as written there).
+   */
+  commit(whileLocked?: () => void): TreeDiff {
     const removed = [...this.existing].filter((p) => !this.paths.has(p));
     const diff = { added: this.added.sort(), changed: this.changed.sort(), removed: removed.sort() };
     try {
@@ -165,6 +169,7 @@ export class StagedWriter implements TreeSink {
           writeFileSync(join(this.staging, OUTPUT_MARKER), OUTPUT_MARKER_TEXT);
           renameSync(join(this.staging, OUTPUT_MARKER), join(this.outDir, OUTPUT_MARKER));
         }
+        whileLocked?.();
         return diff;
       }
       // The marker is kept like any unchanged file: same inode and mtime.
@@ -178,6 +183,7 @@ export class StagedWriter implements TreeSink {
       } else {
         renameSync(this.staging, this.outDir);
       }
+      whileLocked?.();
       return diff;
     } finally {
       this.abort();

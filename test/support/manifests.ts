@@ -3,9 +3,13 @@
  * the manifests of each dist/<env>/<folder>/ as parsed objects.
  */
 import { load } from 'js-yaml';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { loadSpecs, LoadedSpecs } from '../../src/spec/load';
-import { buildTree, Tree } from '../../src/synth/build';
+import type { Tree } from '../../src/synth/build';
+import { codeFingerprint } from '../../src/synth/code-fingerprint';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -20,10 +24,36 @@ export interface Synthesized {
   readonly folders: Map<string, Obj[]>;
 }
 
+/**
+ * Several test files read the synthesized repository; each jest file has its own module
+ * registry, so each would load cdk8s and synthesize again. The tree is kept in .cache/jest/,
+ * keyed by the code, the specs and platform.yaml, and synthesized only when one of them changed.
+ */
+function repoTree(appsDir: string, specs: LoadedSpecs): Tree {
+  const hash = createHash('sha256').update(codeFingerprint(__filename, ROOT)).update(readFileSync(join(ROOT, 'platform.yaml')));
+  for (const f of readdirSync(appsDir).sort()) hash.update(`${f}\0`).update(readFileSync(join(appsDir, f)));
+  const file = join(ROOT, '.cache', 'jest', `repo-tree-${hash.digest('hex').slice(0, 16)}.v8`);
+  try {
+    return deserialize(readFileSync(file)) as Tree;
+  } catch {
+    // Not synthesized yet for these inputs: build it here (cdk8s is loaded only on this path).
+    const { tree } = requireBuild().buildTree(specs, 'platform.yaml');
+    mkdirSync(join(ROOT, '.cache', 'jest'), { recursive: true });
+    writeFileSync(`${file}.${process.pid}.tmp`, serialize(tree));
+    renameSync(`${file}.${process.pid}.tmp`, file);
+    return tree;
+  }
+}
+
 export function synthesizeRepo(appsDir = join(ROOT, 'apps')): Synthesized {
   const specs = loadSpecs(appsDir, join(ROOT, 'platform.yaml'));
-  const { tree } = buildTree(specs, 'platform.yaml');
+  const tree = appsDir === join(ROOT, 'apps') ? repoTree(appsDir, specs) : requireBuild().buildTree(specs, 'platform.yaml').tree;
   return { specs, tree, folders: foldersOf(tree) };
+}
+
+function requireBuild(): typeof import('../../src/synth/build') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../../src/synth/build') as typeof import('../../src/synth/build');
 }
 
 export function foldersOf(tree: Tree): Map<string, Obj[]> {

@@ -1,0 +1,541 @@
+/**
+ * Incremental synth: rebuilds only the system/environment pairs whose inputs changed, through
+ * the one pair-building seam (src/synth/pair-builder.ts) and buildInto (src/synth/build.ts):
+ * - CachedPairBuilder wraps the serial or worker builder: for a pair whose inputs are
+ *   unchanged it hands on the stored output (its summary from the cache, its files as they are
+ *   in the output folder), and gives the other pairs to the wrapped builder;
+ * - cachedEnvironmentFolders does the same for each environment's platform/, apps/ and
+ *   bootstrap/ folders, whose input is the summaries of the environment's systems;
+ * - InPlaceWriter is the TreeSink of an incremental run: under the output folder's lock it
+ *   writes only the files whose content changed, removes what is no longer produced and keeps
+ *   synth's marker.
+ *
+ * A pair's inputs are the code (one hash for all of it, see codeFingerprint), platform.yaml,
+ * and the system's spec with that environment's overrides merged (plus the spec's path, which
+ * the files name as their source). After a successful synth the cache under .cache/ records,
+ * for each pair, the hash of its inputs, its summary without the context (the context is made
+ * again from the loaded spec, as buildPair makes it), its files, and one digest of their size,
+ * mtime and inode as written. A pair whose inputs hash the same and whose files on disk are
+ * exactly those (none edited, added or removed by hand) is not built again. An environment's
+ * folders are rebuilt when what they read of its systems changed (envSummary: names,
+ * namespaces, kinds, autoscaled Deployments; an image or setting edit leaves them alone), or a
+ * file of them is not as written.
+ *
+ * Anything unexpected (no cache, a cache that does not parse, another code hash, another
+ * output folder) means a full synth (StagedWriter), which writes a new cache. The cache file
+ * is removed before an incremental run writes anything, so a run killed half-way is followed
+ * by a full synth; test/incremental.test.ts checks that the output is byte-identical to a full
+ * synth.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { resolvePlatform, systemContext } from '../model/context';
+import type { SystemSummary } from '../model/summary';
+import type { LoadedSpecs, LoadedSystem } from '../spec/load';
+import { buildEnvironmentFolders, EnvironmentFolderBuilder, pairsOf, TreeSink } from './build';
+import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT, OutputLock, OutputLockError } from './output-folder';
+import type { BuildStats, Pair, PairBuilder, PairOutput } from './pair-builder';
+import { recoverInterruptedWrite, TreeDiff } from './write';
+
+/** Bumped whenever the layout of the cache file changes: an older file then means a full synth. */
+const CACHE_VERSION = 4;
+
+/** What a file looked like when synth wrote it: any change on disk shows in one of these. */
+interface FileStamp {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ino: number;
+}
+
+interface CachedPair {
+  /** Hash of the spec file's path and content: while it holds, so does `key`. */
+  readonly fileKey: string;
+  /** Hash of the pair's inputs (see pairKey). */
+  readonly key: string;
+  /**
+   * The pair's SystemSummary without its context, as JSON (parsed only when the pair is
+   * reused; kept as one string, the cache of a thousand systems reads in a fraction of the time).
+   */
+  readonly summary: string;
+  /** The pair's files, relative to the output folder, one per line. */
+  readonly files: string;
+  /** Hash of the size, mtime and inode of each of them as written (see statDigest). */
+  readonly digest: string;
+}
+
+interface CacheFile {
+  readonly version: number;
+  readonly codeHash: string;
+  readonly outDir: string;
+  /** By `<env>/<system>`, the pair's folder. */
+  readonly pairs: Record<string, CachedPair>;
+  /** Files of the environment folders (platform/, apps/, bootstrap/). */
+  readonly shared: Record<string, FileStamp>;
+  /** By environment, the hash of what its folders were built from (see envKey). */
+  readonly envs: Record<string, string>;
+}
+
+export interface IncrementalOptions {
+  /** The cache file (under .cache/, git-ignored). */
+  readonly cacheFile: string;
+  /** The output folder, absolute. */
+  readonly outDir: string;
+  /** Hash of the code that builds the pairs (see codeFingerprint). */
+  readonly codeHash: string;
+  /** platform.yaml as named in messages and in the files' source comments. */
+  readonly platformFile: string;
+  /**
+   * Above this many pairs to rebuild, the run is a full synth (StagedWriter swaps the whole
+   * tree in at once) rather than an in-place update.
+   */
+  readonly maxRebuilt: number;
+}
+
+/** What an incremental run did. */
+export interface IncrementalResult {
+  readonly diff: TreeDiff;
+  /** Files in the output folder now. */
+  readonly files: number;
+  readonly pairs: number;
+  /** Pairs built in this run (the others were reused). */
+  readonly rebuilt: number;
+  readonly stats: BuildStats;
+}
+
+const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('base64');
+
+/**
+ * Hash of everything one pair's files depend on besides the code. Each environment's merged
+ * spec still carries every environment's overrides under `environments`; only their names
+ * stay in the key, so that an edit to staging does not rebuild dev and production
+ * (test/incremental.test.ts proves the output still matches a full synth).
+ */
+function pairKey(codeHash: string, platformHash: string, system: LoadedSystem, env: string): string {
+  const spec = system.environments.get(env)!;
+  return sha256(JSON.stringify([codeHash, platformHash, system.file, env, { ...spec, environments: Object.keys(spec.environments) }]));
+}
+
+function fileKey(codeHash: string, platformHash: string, file: string, content: Buffer): string {
+  return createHash('sha256').update(`${codeHash}\0${platformHash}\0${file}\0`).update(content).digest('base64');
+}
+
+/**
+ * What the environment folders are built from for one system: its summary with a context that
+ * keeps the name, environment, namespace and platform but not the spec (the Argo CD charts read
+ * no more). A chart that starts reading the spec then fails the byte-identity tests of
+ * test/incremental.test.ts instead of leaving these folders stale after a spec edit.
+ */
+function envSummary(s: SystemSummary): SystemSummary {
+  const { system, env, namespace, platform } = s.ctx;
+  return { ctx: { system, env, namespace, platform } as SystemSummary['ctx'], kinds: s.kinds, autoscaledDeployments: s.autoscaledDeployments };
+}
+
+/** Hash of what an environment's folders are built from (see envSummary; the platform is in platformHash). */
+function envKey(codeHash: string, platformHash: string, env: string, systems: readonly SystemSummary[]): string {
+  const read = systems.map((s) => [s.ctx.system, s.ctx.env, s.ctx.namespace, s.kinds, s.autoscaledDeployments]);
+  return sha256(JSON.stringify([codeHash, platformHash, env, read]));
+}
+
+/** Hash of the size, mtime and inode of files under `outDir`; undefined when one is missing. */
+function statDigest(outDir: string, paths: readonly string[]): string | undefined {
+  const hash = createHash('sha256');
+  for (const path of paths) {
+    const st = statSync(join(outDir, path), { throwIfNoEntry: false });
+    if (st === undefined) return undefined;
+    hash.update(`${path}:${st.size}:${st.mtimeMs}:${st.ino}\n`);
+  }
+  return hash.digest('base64');
+}
+
+function stampOf(abs: string): FileStamp {
+  const st = statSync(abs);
+  return { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+}
+
+function stampMatches(abs: string, want: FileStamp): boolean {
+  const st = statSync(abs, { throwIfNoEntry: false });
+  return st !== undefined && st.size === want.size && st.mtimeMs === want.mtimeMs && st.ino === want.ino;
+}
+
+function readCache(opts: IncrementalOptions): CacheFile | undefined {
+  try {
+    const cache = deserialize(readFileSync(opts.cacheFile)) as CacheFile;
+    if (cache.version !== CACHE_VERSION || cache.codeHash !== opts.codeHash || cache.outDir !== opts.outDir) return undefined;
+    if (typeof cache.pairs !== 'object' || typeof cache.shared !== 'object' || typeof cache.envs !== 'object') return undefined;
+    return cache;
+  } catch {
+    return undefined; // no cache, or one that does not parse: a full synth
+  }
+}
+
+/** Whether every file of a pair's folder is exactly as recorded, and no other file is there. */
+function folderIntact(outDir: string, folder: string, pair: CachedPair): boolean {
+  let names: string[];
+  try {
+    names = readdirSync(join(outDir, folder));
+  } catch {
+    return false;
+  }
+  const files = pair.files.split('\n');
+  return names.length === files.length && statDigest(outDir, files) === pair.digest;
+}
+
+/**
+ * Caches kept per cache folder: one per output folder, and runs into temporary folders (tests,
+ * the bench) would otherwise pile up; the least recently written go first.
+ */
+const MAX_CACHES = 16;
+
+function writeCache(opts: IncrementalOptions, cache: CacheFile): void {
+  const dir = dirname(opts.cacheFile);
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${opts.cacheFile}.${process.pid}.tmp`;
+  writeFileSync(tmp, serialize(cache));
+  renameSync(tmp, opts.cacheFile);
+  const others = readdirSync(dir)
+    .filter((n) => n.endsWith('.v8') && !n.endsWith('.specs.v8'))
+    .map((n) => join(dir, n))
+    .filter((f) => f !== opts.cacheFile)
+    .map((f) => ({ f, t: statSync(f, { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+    .sort((a, b) => b.t - a.t);
+  for (const { f } of others.slice(MAX_CACHES - 1)) {
+    rmSync(f, { force: true });
+    rmSync(f.replace(/\.v8$/, '.specs.v8'), { force: true });
+  }
+}
+
+/** Removes the cache, e.g. before a full synth, so a stale one is never trusted. */
+export function dropCache(cacheFile: string): void {
+  rmSync(cacheFile, { force: true });
+}
+
+/** Relative POSIX paths of every file under root/prefix (none when it does not exist), but synth's marker. */
+function listFiles(root: string, prefix = ''): string[] {
+  const out: string[] = [];
+  let entries;
+  try {
+    entries = readdirSync(prefix === '' ? root : join(root, prefix), { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (prefix === '' && e.name === OUTPUT_MARKER) continue;
+    const rel = prefix === '' ? e.name : `${prefix}/${e.name}`;
+    if (e.isDirectory()) out.push(...listFiles(root, rel));
+    else out.push(rel);
+  }
+  return out;
+}
+
+/** What the cache says of one pair in this run. */
+interface PairPlan {
+  readonly pair: Pair;
+  readonly folder: string;
+  readonly fileKey: string;
+  readonly key: string;
+  /** The stored pair, when it can be reused as it is. */
+  readonly reuse?: CachedPair;
+}
+
+/**
+ * The cache of one synth run: what the previous run stored (none for a full synth) and what
+ * this run builds, saved once its output is in place.
+ */
+export class IncrementalCache {
+  /** By pair folder, what this run does with each pair. */
+  private readonly plans = new Map<string, PairPlan>();
+  private readonly platformHash: string;
+  private readonly pairs: Record<string, CachedPair> = {};
+  private readonly envs: Record<string, string> = {};
+  /** Environment folder files this run produced, and whether they were kept as they were. */
+  private readonly shared = new Map<string, FileStamp | undefined>();
+  /** Pair folders built in this run (the others are reused and untouched). */
+  readonly rebuilt = new Set<string>();
+  /** Files handed on as read from the output folder: unchanged by definition. */
+  readonly unchanged = new Set<string>();
+  readonly pairCount: number;
+
+  /**
+   * @param stored what the previous run stored; undefined plans a full synth (every pair built)
+   */
+  constructor(
+    private readonly opts: IncrementalOptions,
+    private readonly specs: LoadedSpecs,
+    private readonly stored: CacheFile | undefined,
+  ) {
+    this.platformHash = sha256(JSON.stringify(specs.platform));
+    const fileKeys = new Map<string, string>();
+    const pairs = pairsOf(specs);
+    this.pairCount = pairs.length;
+    for (const pair of pairs) {
+      const { system, env } = pair;
+      const folder = `${env}/${system.environments.get(env)!.name}`;
+      let fk = fileKeys.get(system.file);
+      if (fk === undefined) {
+        fk = fileKey(opts.codeHash, this.platformHash, system.file, readFileSync(system.file));
+        fileKeys.set(system.file, fk);
+      }
+      const cached = stored?.pairs[folder];
+      // The merged spec is hashed only when its file changed: an edit to one environment's
+      // overrides then rebuilds that environment only.
+      const key = cached !== undefined && cached.fileKey === fk ? cached.key : pairKey(opts.codeHash, this.platformHash, system, env);
+      const reusable = cached !== undefined && cached.key === key && folderIntact(opts.outDir, folder, cached);
+      this.plans.set(folder, { pair, folder, fileKey: fk, key, reuse: reusable ? cached : undefined });
+    }
+  }
+
+  /** Reads the cache of `opts.outDir`; undefined when there is none usable. Call holding the output folder's lock. */
+  static read(opts: IncrementalOptions, specs: LoadedSpecs): IncrementalCache | undefined {
+    const stored = readCache(opts);
+    return stored === undefined ? undefined : new IncrementalCache(opts, specs, stored);
+  }
+
+  /** A cache for a full synth: every pair is built and recorded. */
+  static full(opts: IncrementalOptions, specs: LoadedSpecs): IncrementalCache {
+    dropCache(opts.cacheFile);
+    return new IncrementalCache(opts, specs, undefined);
+  }
+
+  /** Pairs that will be built. */
+  get staleCount(): number {
+    let n = 0;
+    for (const p of this.plans.values()) if (p.reuse === undefined) n++;
+    return n;
+  }
+
+  planOf(pair: Pair): PairPlan {
+    return this.plans.get(`${pair.env}/${pair.system.environments.get(pair.env)!.name}`)!;
+  }
+
+  /** The stored output of a reusable pair: summary with its context made again, files as on disk. */
+  reuse(plan: PairPlan): PairOutput {
+    const cached = plan.reuse!;
+    const { system, env } = plan.pair;
+    const files = cached.files.split('\n').map((path) => {
+      this.unchanged.add(path);
+      return [path, readFileSync(join(this.opts.outDir, path), 'utf8')] as const;
+    });
+    const rest = JSON.parse(cached.summary) as Omit<SystemSummary, 'ctx'>;
+    const ctx = systemContext(system.environments.get(env)!, resolvePlatform(this.specs.platform, env));
+    this.pairs[plan.folder] = cached;
+    return { summary: { ctx, kinds: rest.kinds, autoscaledDeployments: rest.autoscaledDeployments }, files, errors: [] };
+  }
+
+  /** Records a pair built in this run (its digest is taken once its files are written). */
+  record(plan: PairPlan, out: PairOutput): void {
+    if (out.summary === undefined) return; // the build throws
+    const { ctx: _ctx, ...rest } = out.summary;
+    this.pairs[plan.folder] = { fileKey: plan.fileKey, key: plan.key, summary: JSON.stringify(rest), files: out.files.map(([p]) => p).join('\n'), digest: '' };
+    this.rebuilt.add(plan.folder);
+  }
+
+  /**
+   * The environment folders' builder: the files as they are in the output folder when what
+   * they read of the environment's summaries (envSummary) is what they were built from and no
+   * file of them changed on disk; else buildEnvironmentFolders, from those same envSummaries.
+   */
+  readonly folders: EnvironmentFolderBuilder = (env, platformSpec, full, platformFile, errors) => {
+    const systems = full.map(envSummary);
+    const key = envKey(this.opts.codeHash, this.platformHash, env, systems);
+    this.envs[env] = key;
+    const stored = this.stored;
+    if (stored !== undefined && stored.envs[env] === key) {
+      const own = Object.keys(stored.shared).filter((p) => p.startsWith(`${env}/`));
+      if (own.length > 0 && own.every((p) => stampMatches(join(this.opts.outDir, p), stored.shared[p]))) {
+        return own.map((path) => {
+          this.unchanged.add(path);
+          this.shared.set(path, stored.shared[path]);
+          return [path, readFileSync(join(this.opts.outDir, path), 'utf8')] as const;
+        });
+      }
+    }
+    const files = buildEnvironmentFolders(env, platformSpec, systems, platformFile, errors);
+    for (const [path] of files) this.shared.set(path, undefined);
+    return files;
+  };
+
+  /** Pair folders reused as they are: they hold exactly their files. */
+  intactFolders(): Set<string> {
+    return new Set(Object.keys(this.pairs).filter((f) => !this.rebuilt.has(f)));
+  }
+
+  /** Writes the cache for the output folder as it is now (after a successful write, holding its lock). */
+  save(): void {
+    const outDir = this.opts.outDir;
+    const pairs: Record<string, CachedPair> = {};
+    for (const [folder, p] of Object.entries(this.pairs)) {
+      pairs[folder] = this.rebuilt.has(folder) ? { ...p, digest: statDigest(outDir, p.files.split('\n')) ?? '' } : p;
+    }
+    const shared: Record<string, FileStamp> = {};
+    for (const [path, stamp] of this.shared) shared[path] = stamp ?? stampOf(join(outDir, path));
+    writeCache(this.opts, { version: CACHE_VERSION, codeHash: this.opts.codeHash, outDir, pairs, shared, envs: this.envs });
+  }
+}
+
+/**
+ * The PairBuilder of a synth with a cache: hands on the stored output of each pair whose
+ * inputs and files are unchanged, and builds the others with the builder `inner` returns for
+ * their number (serial or on worker threads), in the order of the pairs.
+ */
+export class CachedPairBuilder implements PairBuilder {
+  constructor(
+    private readonly cache: IncrementalCache,
+    private readonly inner: (pairs: number) => PairBuilder,
+  ) {}
+
+  build(specs: LoadedSpecs, pairs: readonly Pair[], take: (output: PairOutput) => void): BuildStats {
+    const plans = pairs.map((p) => this.cache.planOf(p));
+    const stale = plans.flatMap((p, i) => (p.reuse === undefined ? [i] : []));
+    let next = 0; // next pair to hand on
+    const handOnReused = (upTo: number) => {
+      for (; next < upTo; next++) take(this.cache.reuse(plans[next]));
+    };
+    let k = 0;
+    const stats: BuildStats =
+      stale.length === 0
+        ? { workers: 0, pairsOnMainThread: 0, pairsOnWorkers: 0 }
+        : this.inner(stale.length).build(
+            specs,
+            stale.map((i) => plans[i].pair),
+            (out) => {
+              const i = stale[k++];
+              handOnReused(i);
+              this.cache.record(plans[i], out);
+              next = i + 1;
+              take(out);
+            },
+          );
+    handOnReused(plans.length);
+    return stats;
+  }
+}
+
+/** Writes a file by rename, so that a reader never sees half of it. */
+function replaceFile(abs: string, content: string): void {
+  mkdirSync(dirname(abs), { recursive: true });
+  const tmp = `${abs}.${process.pid}.tmp`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, abs);
+}
+
+function readIfFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The TreeSink of an incremental run. It holds the output folder's lock from before the cache
+ * is read until commit() or abort(); it keeps in memory only the files whose content differs
+ * from the output folder (files the cache handed on as read from it are not compared again),
+ * and changes nothing before commit().
+ */
+export class InPlaceWriter implements TreeSink {
+  private readonly paths = new Set<string>();
+  private readonly pending = new Map<string, string>();
+  private readonly added: string[] = [];
+  private readonly changed: string[] = [];
+  private unchanged: ReadonlySet<string> = new Set();
+
+  /** Takes the lock of `outDir` (waiting for another writer) and puts back a tree a killed full synth left aside. */
+  constructor(
+    private readonly outDir: string,
+    private readonly lock: OutputLock,
+  ) {
+    try {
+      recoverInterruptedWrite(outDir);
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
+  }
+
+  static open(outDir: string, hooks: { readonly onLockWait?: (pid: number) => void; readonly lockTimeoutMs?: number } = {}): InPlaceWriter {
+    return new InPlaceWriter(outDir, new OutputLock(outDir).acquire({ timeoutMs: hooks.lockTimeoutMs, onWait: hooks.onLockWait }));
+  }
+
+  /** The files known to be as in the output folder already (see IncrementalCache.unchanged). */
+  trust(unchanged: ReadonlySet<string>): this {
+    this.unchanged = unchanged;
+    return this;
+  }
+
+  get size(): number {
+    return this.paths.size;
+  }
+
+  has(path: string): boolean {
+    return this.paths.has(path);
+  }
+
+  set(path: string, content: string): this {
+    if (this.paths.has(path)) throw new Error(`${path} was staged twice`);
+    if (path === OUTPUT_MARKER) throw new Error(`${path} is synth's marker file; no generated file may take its name`);
+    this.paths.add(path);
+    if (this.unchanged.has(path)) return this;
+    const current = readIfFile(join(this.outDir, path));
+    if (current !== content) {
+      this.pending.set(path, content);
+      (current === undefined ? this.added : this.changed).push(path);
+    }
+    return this;
+  }
+
+  /**
+   * Writes the changed files, removes what was not produced (folders in `intact` hold exactly
+   * their files and are not listed), puts the marker in place, then calls `whileLocked` (the
+   * cache is saved there) and releases the lock.
+   */
+  commit(cacheFile: string, intact: ReadonlySet<string>, whileLocked: () => void): TreeDiff {
+    try {
+      if (!this.lock.stillHeld()) {
+        throw new OutputLockError(`the lock on ${this.outDir} was taken over by another run while this one was writing; run synth again`);
+      }
+      // From here on the output folder changes: without a cache, a run killed now is followed by a full synth.
+      dropCache(cacheFile);
+      for (const [path, content] of this.pending) replaceFile(join(this.outDir, path), content);
+      const removed = this.removeUnproduced(intact);
+      if (readIfFile(join(this.outDir, OUTPUT_MARKER)) !== OUTPUT_MARKER_TEXT) replaceFile(join(this.outDir, OUTPUT_MARKER), OUTPUT_MARKER_TEXT);
+      whileLocked();
+      return { added: this.added.sort(), changed: this.changed.sort(), removed: removed.sort() };
+    } finally {
+      this.abort();
+    }
+  }
+
+  /** Changes nothing (what commit() did stays) and releases the lock. */
+  abort(): void {
+    this.pending.clear();
+    this.lock.release();
+  }
+
+  /** Whatever is on disk and was not produced goes, as a full synth's staged swap would drop it. */
+  private removeUnproduced(intact: ReadonlySet<string>): string[] {
+    const removed: string[] = [];
+    const folders = new Map<string, Set<string>>();
+    const add = (dir: string, name: string) => {
+      const names = folders.get(dir) ?? new Set<string>();
+      names.add(name);
+      folders.set(dir, names);
+    };
+    for (const path of this.paths) {
+      const parts = path.split('/');
+      for (let depth = 1; depth <= parts.length; depth++) add(parts.slice(0, depth - 1).join('/'), parts[depth - 1]);
+    }
+    if (!existsSync(this.outDir)) return removed;
+    for (const [dir, names] of folders) {
+      if (intact.has(dir)) continue;
+      for (const e of readdirSync(join(this.outDir, dir), { withFileTypes: true })) {
+        if (names.has(e.name) || (dir === '' && e.name === OUTPUT_MARKER)) continue;
+        const rel = dir === '' ? e.name : `${dir}/${e.name}`;
+        removed.push(...(e.isDirectory() ? listFiles(this.outDir, rel) : [rel]));
+        rmSync(join(this.outDir, rel), { recursive: true, force: true });
+      }
+    }
+    return removed;
+  }
+}
