@@ -9,7 +9,7 @@ import { POD_SECURITY_LABELS } from '../charts/namespace';
 import { SYNC_WAVE } from '../charts/meta';
 import { LONGHORN_NAMESPACE } from '../charts/platform-chart';
 import type { ResolvedPlatform } from '../src/model/context';
-import { MANAGED_BY } from '../src/model/names';
+import { MANAGED_BY, names } from '../src/model/names';
 
 /** Where Argo CD itself runs: child Applications and projects live in that cluster. */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
@@ -35,13 +35,18 @@ function labels(platform: ResolvedPlatform): Record<string, string> {
   return { 'app.kubernetes.io/managed-by': MANAGED_BY, environment: platform.env };
 }
 
-/** Source of a dist/ folder: manifests only, so the Markdown pages beside them are never parsed. */
+/**
+ * Source of a dist/ folder: manifests only, so the Markdown pages beside them are never parsed.
+ * `recurse` is left out rather than set to false: Argo CD drops a false `recurse` when it
+ * rewrites an Application at the start of an auto-sync, so a written `false` would make the
+ * parent app-of-apps see its children OutOfSync until it applied them again.
+ */
 function source(platform: ResolvedPlatform, folder: string): ApplicationSpec['source'] {
   return {
     repoURL: platform.repoURL,
     targetRevision: platform.targetRevision,
     path: distFolder(platform, folder),
-    directory: { recurse: false, include: '*.yaml' },
+    directory: { include: '*.yaml' },
   };
 }
 
@@ -134,7 +139,7 @@ export class RootApplication extends Construct {
     const { platform: p } = props;
     new Application(this, 'application', {
       metadata: {
-        name: `root-${p.env}`,
+        name: names.rootApplication(p.env),
         namespace: p.argocdNamespace,
         labels: { ...labels(p), 'app.kubernetes.io/part-of': 'root' },
       },
@@ -144,7 +149,9 @@ export class RootApplication extends Construct {
         destination: { server: IN_CLUSTER, namespace: p.argocdNamespace },
         syncPolicy: {
           automated: { prune: true, selfHeal: true, allowEmpty: false },
-          syncOptions: ['PruneLast=true'],
+          // Server-side, like bootstrap, which applies the same AppProjects first: one apply mode
+          // for both writers (client-side apply would warn about the missing last-applied annotation).
+          syncOptions: ['PruneLast=true', 'ServerSideApply=true'],
           retry: RETRY,
         },
         revisionHistoryLimit: 10,

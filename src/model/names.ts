@@ -19,6 +19,8 @@ export const names = {
   redis: (ctx: SystemContext) => `${ctx.system}-redis`,
   migration: (ctx: SystemContext) => `${ctx.system}-migrate`,
   application: (system: string, env: string) => `${system}-${env}`,
+  /** The app-of-apps of an environment; `rootApplication('*')` is a glob matching every environment's. */
+  rootApplication: (env: string) => `root-${env}`,
   /** Ingress of a route with its own rate limit: /api/v1/auth/ -> <system>-api-v1-auth. */
   ingressForPath: (system: string, path: string) => {
     const slug = path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();

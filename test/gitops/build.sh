@@ -8,6 +8,8 @@
 #                            repo-server runs it from PATH
 #   argocd-crds/*.yaml       Argo CD's CRDs, copied from the module (manifests/crds)
 #   kwok                     fake nodes and pod lifecycles (test/gitops/kwok/go.mod)
+#   kwok-stages/*.yaml       kwok's own node and pod lifecycle stages ("fast" ones,
+#                            node heartbeat with lease), copied from the module
 #   kube-controller-manager  from the Kubernetes wrapper module of the cluster
 #   kube-scheduler           tests (test/cluster/go.mod)
 #
@@ -69,6 +71,7 @@ argocd_stamp="argocd github.com/argoproj/argo-cd/v3@$argocd_version $argocd_tool
 kwok_stamp="kwok sigs.k8s.io/kwok@$kwok_version recipe=$recipe mod=$(mod_hash "$here/kwok/go.mod" "$here/kwok/go.sum")"
 kcm_stamp="kube-controller-manager k8s.io/kubernetes@$k8s_version recipe=$recipe mod=$(mod_hash "$cluster/go.mod" "$cluster/go.sum")"
 sched_stamp="kube-scheduler k8s.io/kubernetes@$k8s_version recipe=$recipe mod=$(mod_hash "$cluster/go.mod" "$cluster/go.sum")"
+stages_stamp="kwok-stages sigs.k8s.io/kwok@$kwok_version recipe=$recipe"
 files_stamp="argocd-files github.com/argoproj/argo-cd/v3@$argocd_version recipe=$recipe"
 
 mkdir -p "$bin_dir"
@@ -131,6 +134,30 @@ copy_argocd_files() {
   log "copied Argo CD CRDs and git-verify-wrapper.sh from $src"
 }
 
+# kwok has no built-in stages; kwokctl passes these to it. Copied like the Argo CD files.
+copy_kwok_stages() {
+  if [[ $force -eq 0 ]] && up_to_date kwok-stages "$stages_stamp"; then
+    log "kwok-stages are up to date"
+    return 0
+  fi
+  local src
+  src="$(cd "$here/kwok" && go list -mod=readonly -m -f '{{.Dir}}' sigs.k8s.io/kwok)"
+  if [[ -z "$src" || ! -d "$src/kustomize/stage" ]]; then
+    (cd "$here/kwok" && go mod download sigs.k8s.io/kwok)
+    src="$(cd "$here/kwok" && go list -mod=readonly -m -f '{{.Dir}}' sigs.k8s.io/kwok)"
+  fi
+  rm -rf "$bin_dir/kwok-stages"
+  mkdir -p "$bin_dir/kwok-stages"
+  cp "$src"/kustomize/stage/node/fast/node-initialize.yaml \
+     "$src"/kustomize/stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+     "$src"/kustomize/stage/pod/fast/pod-ready.yaml \
+     "$src"/kustomize/stage/pod/fast/pod-complete.yaml \
+     "$src"/kustomize/stage/pod/fast/pod-delete.yaml "$bin_dir/kwok-stages/"
+  chmod -R u+w "$bin_dir/kwok-stages"
+  write_stamp kwok-stages "$stages_stamp"
+  log "copied kwok stages from $src"
+}
+
 start=$(now)
 log "go: $(go version | cut -d' ' -f3-), output: $bin_dir"
 
@@ -143,6 +170,7 @@ argocd_ldflags="-s -w -X github.com/argoproj/argo-cd/v3/common.version=${argocd_
 
 copy_argocd_files
 build argocd "$here/argocd" github.com/argoproj/argo-cd/v3/cmd "$argocd_stamp" "$argocd_toolchain" -ldflags "$argocd_ldflags"
+copy_kwok_stages
 build kwok "$here/kwok" sigs.k8s.io/kwok/cmd/kwok "$kwok_stamp" local -ldflags "-s -w"
 build kube-controller-manager "$cluster" k8s.io/kubernetes/cmd/kube-controller-manager "$kcm_stamp" local -ldflags "$k8s_ldflags"
 build kube-scheduler "$cluster" k8s.io/kubernetes/cmd/kube-scheduler "$sched_stamp" local -ldflags "$k8s_ldflags"
