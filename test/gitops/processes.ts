@@ -37,6 +37,7 @@ export class ProcessGroup {
     try {
       const child = childProcess.spawn(props.command, [...props.args], { stdio: ['ignore', fd, fd], env: { ...process.env, ...props.env } });
       child.on('error', () => undefined);
+      if (child.pid !== undefined) watchdog(child.pid);
       const s = { name: props.name, child, logFile };
       this.started.push(s);
       return s;
@@ -61,6 +62,16 @@ export class ProcessGroup {
   async stop(): Promise<void> {
     for (const s of [...this.started].reverse()) await terminate(s.child);
   }
+}
+
+/** A detached shell that SIGKILLs `pid` once this process is gone (e.g. jest killed by a signal). */
+function watchdog(pid: number): void {
+  const w = childProcess.spawn('/bin/sh', ['-c', 'while kill -0 "$0" 2>/dev/null; do sleep 2; done; kill -KILL "$1" 2>/dev/null', String(process.pid), String(pid)], {
+    detached: true,
+    stdio: 'ignore',
+  });
+  w.on('error', () => undefined);
+  w.unref();
 }
 
 function terminate(child: childProcess.ChildProcess): Promise<void> {
