@@ -48,7 +48,7 @@ function customKinds(distDir: string, env: string): Array<{ apiVersion: string; 
       }
     }
   }
-  return [...kinds.values()];
+  return [...kinds.values()].sort((a, b) => `${a.apiVersion}/${a.kind}`.localeCompare(`${b.apiVersion}/${b.kind}`));
 }
 
 /**

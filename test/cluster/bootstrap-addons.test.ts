@@ -6,7 +6,9 @@
  * (it used to report it "unchanged" and skip it).
  */
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { load } from 'js-yaml';
 import { Api } from './api';
 import { ControlPlane, startControlPlane } from './control-plane';
 import { crdName, crdObjects, CRD_SPECS } from './crds';
@@ -37,6 +39,17 @@ function secretVariables(): NodeJS.ProcessEnv {
     if (spec?.secrets?.mode === 'bootstrap') for (const key of spec.secrets.keys) vars[secretVariable(spec.name, key)] = `test-value-${key.toLowerCase()}`;
   }
   return vars;
+}
+
+/** The apiVersion dist/dev uses for a kind (External Secrets moves from v1beta1 to v1). */
+function apiVersionInDist(kind: string): string {
+  const dir = join(ROOT, 'dist', ENV);
+  for (const folder of readdirSync(dir)) {
+    for (const f of readdirSync(join(dir, folder)).filter((n) => n.startsWith(`${kind.toLowerCase()}-`))) {
+      return (load(readFileSync(join(dir, folder, f), 'utf8')) as { apiVersion: string }).apiVersion;
+    }
+  }
+  throw new Error(`no ${kind} in dist/${ENV}`);
 }
 
 const ARGO_GROUP = 'argoproj.io';
@@ -76,9 +89,10 @@ describe('bootstrap checks the add-ons before it applies anything', () => {
       'error: add-ons this environment relies on are missing in the cluster: ' +
         'Longhorn (namespace longhorn-system, longhorn.io/v1beta2 RecurringJob), ' +
         'the ingress controller (namespace ingress-nginx), monitoring (namespace monitoring), ' +
-        'cert-manager (cert-manager.io/v1 ClusterIssuer), External Secrets (external-secrets.io/v1 ExternalSecret), ' +
-        'prometheus-operator (monitoring.coreos.com/v1 PrometheusRule, monitoring.coreos.com/v1 ServiceMonitor), ' +
-        'sealed-secrets (bitnami.com/v1alpha1 SealedSecret); install them, then run bootstrap again (nothing was applied)',
+        'sealed-secrets (bitnami.com/v1alpha1 SealedSecret), cert-manager (cert-manager.io/v1 ClusterIssuer), ' +
+        `External Secrets (${apiVersionInDist('ExternalSecret')} ExternalSecret), ` +
+        'prometheus-operator (monitoring.coreos.com/v1 PrometheusRule, monitoring.coreos.com/v1 ServiceMonitor); ' +
+        'install them, then run bootstrap again (nothing was applied)',
     );
     expect((await api.get(rootApp)).status).toBe(404);
     expect((await api.get(argocdCm)).body.data).toEqual({ 'timeout.reconciliation': '180s' });

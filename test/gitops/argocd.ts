@@ -120,7 +120,9 @@ export async function startArgoCd(props: ArgoCdProps): Promise<RunningArgoCd> {
       '--status-processors', '4',
       '--operation-processors', '4',
       '--app-resync', String(props.resyncSeconds ?? 10),
-      '--self-heal-timeout-seconds', '2',
+      // Argo CD 3 keeps each resource's health out of the Application by default; the test reads
+      // it from there, as `argocd app get` users see it.
+      '--persist-resource-health',
       '--loglevel', 'info',
     ],
     env: { ...common, ARGOCD_BINARY_NAME: 'argocd-application-controller', ARGOCD_FAKE_IN_CLUSTER: 'true', KUBECONFIG: props.cp.kubeconfig },
