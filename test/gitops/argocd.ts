@@ -80,7 +80,8 @@ export async function startArgoCd(props: ArgoCdProps): Promise<RunningArgoCd> {
   const argocd = gitopsFile(binDir, 'argocd');
   gitopsFile(binDir, 'git-verify-wrapper.sh');
   const [redisPort, repoPort, repoMetrics, ctrlMetrics] = await freePorts(4);
-  const deadline = Date.now() + 120_000;
+  // Generous: on a busy 2-core machine the controller takes a while to fill its caches.
+  const deadline = Date.now() + 300_000;
   const redisDir = path.join(props.workDir, 'redis');
   fs.mkdirSync(redisDir, { recursive: true });
   group.start({

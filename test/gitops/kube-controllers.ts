@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Api } from '../cluster/api';
 import type { ControlPlane } from '../cluster/control-plane';
 import { gitopsFile } from './binaries';
-import { ProcessGroup, until } from './processes';
+import { freePorts, ProcessGroup, until } from './processes';
 
 /** kwok manages the nodes carrying this annotation (and only those). */
 const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node';
@@ -26,6 +26,8 @@ export interface ClusterControllersProps {
 
 export async function startClusterControllers(props: ClusterControllersProps): Promise<void> {
   const { cp, group, binDir } = props;
+  // Their health/metrics endpoints listen on free loopback ports (0 no longer turns them off).
+  const [kcmPort, schedulerPort] = await freePorts(2);
   group.start({
     name: 'kube-controller-manager',
     command: gitopsFile(binDir, 'kube-controller-manager'),
@@ -36,7 +38,8 @@ export async function startClusterControllers(props: ClusterControllersProps): P
       // itself; no pod here mounts a token (automountServiceAccountToken: false throughout).
       '--controllers=*,-serviceaccount-token-controller',
       `--root-ca-file=${cp.caFile}`,
-      '--secure-port=0',
+      '--bind-address=127.0.0.1',
+      `--secure-port=${kcmPort}`,
       // A deleted namespace or a pruned Deployment goes away within seconds.
       '--concurrent-gc-syncs=5',
       '--v=1',
@@ -45,7 +48,7 @@ export async function startClusterControllers(props: ClusterControllersProps): P
   group.start({
     name: 'kube-scheduler',
     command: gitopsFile(binDir, 'kube-scheduler'),
-    args: [`--kubeconfig=${cp.kubeconfig}`, '--leader-elect=false', '--secure-port=0', '--v=1'],
+    args: [`--kubeconfig=${cp.kubeconfig}`, '--leader-elect=false', '--bind-address=127.0.0.1', `--secure-port=${schedulerPort}`, '--v=1'],
   });
   const stages = gitopsFile(binDir, 'kwok-stages');
   const config = path.join(props.workDir, 'kwok.yaml');
