@@ -104,7 +104,19 @@ export async function startArgoCd(props: ArgoCdProps): Promise<RunningArgoCd> {
   group.start({
     name: 'argocd-repo-server',
     command: argocd,
-    args: ['--port', String(repoPort), '--metrics-port', String(repoMetrics), '--address', '127.0.0.1', '--metrics-address', '127.0.0.1', '--disable-tls', '--client-ca-path=', '--redis', redis, '--loglevel', 'info'],
+    args: [
+      '--port', String(repoPort),
+      '--metrics-port', String(repoMetrics),
+      '--address', '127.0.0.1',
+      '--metrics-address', '127.0.0.1',
+      '--disable-tls',
+      '--client-ca-path=',
+      '--redis', redis,
+      '--loglevel', 'info',
+      // Which commit a branch points at is cached for 3 min by default (installs add a git
+      // webhook for speed); the test polls instead, so it must see a new commit within seconds.
+      '--revision-cache-expiration', '5s',
+    ],
     env: { ...common, ARGOCD_BINARY_NAME: 'argocd-repo-server' },
   });
   await waitForPort(repoPort, deadline, group, 'argocd-repo-server');
