@@ -21,6 +21,7 @@ export interface ResourceStatus {
 
 export interface ResourceResult {
   readonly group: string;
+  readonly version: string;
   readonly kind: string;
   readonly namespace: string;
   readonly name: string;

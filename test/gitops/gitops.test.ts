@@ -7,10 +7,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Document, isMap, isSeq, parseDocument, YAMLMap } from 'yaml';
-import { WAVE } from '../../charts/meta';
+import { SYNC_WAVE, WAVE } from '../../charts/meta';
 import { loadSpecs } from '../../src/spec/load';
 import { secretVariable } from '../../src/bootstrap/plan';
-import { ArgoApplication, getApplication, listApplications, ResourceResult, summary } from './applications';
+import { ArgoApplication, getApplication, listApplications, summary } from './applications';
 import { HEALTH_OVERRIDES } from './health-overrides';
 import { GitopsLoop, startGitopsLoop } from './loop';
 import { until } from './processes';
@@ -193,16 +193,17 @@ describe('sync waves, from Argo CD\'s operation state', () => {
     const app = (await getApplication(loop.api, `magnetiq-full-${ENV}`))!;
     const op = app.status!.operationState!;
     expect(op.phase).toBe('Succeeded');
-    const waveOf = (r: ResourceResult): number => {
-      const live = app.status!.resources!.find((s) => s.kind === r.kind && s.name === r.name && (s.namespace ?? '') === r.namespace);
-      // Hooks are not among the app's resources; the migration hook's wave is on its Job.
-      return live?.syncWave ?? (r.hookType ? WAVE.migration : 0);
-    };
     const applied = op.syncResult!.resources!.filter((r) => r.kind in EXPECTED_WAVE);
+    // The wave each object was synced in: the annotation on the object Argo CD applied.
+    const waves: number[] = [];
+    for (const r of applied) {
+      const live = await loop.api.get({ apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind, metadata: { name: r.name, namespace: r.namespace || undefined } });
+      expect({ kind: r.kind, name: r.name, status: live.status }).toEqual({ kind: r.kind, name: r.name, status: 200 });
+      waves.push(Number(live.body.metadata.annotations?.[SYNC_WAVE] ?? '0'));
+    }
     // Each kind in its documented wave ...
-    expect(applied.map((r) => ({ kind: r.kind, name: r.name, wave: waveOf(r) }))).toEqual(applied.map((r) => ({ kind: r.kind, name: r.name, wave: EXPECTED_WAVE[r.kind] })));
+    expect(applied.map((r, i) => ({ kind: r.kind, name: r.name, wave: waves[i] }))).toEqual(applied.map((r) => ({ kind: r.kind, name: r.name, wave: EXPECTED_WAVE[r.kind] })));
     // ... and the results recorded in that order (the operation state lists them as they were synced).
-    const waves = applied.map(waveOf);
     expect(waves).toEqual([...waves].sort((a, b) => a - b));
     const kindsInOrder = [...new Set(applied.map((r) => r.kind))];
     expect(kindsInOrder.filter((k) => k !== 'Secret' && k !== 'SealedSecret')).toEqual([
