@@ -370,6 +370,15 @@ describe('refusals', () => {
 
 describe('production, on the same Argo CD', () => {
   test('npm run bootstrap -- --env production leads to every Application Synced and Healthy', async () => {
+    // Each environment has its own cluster in real life; here they share one, and the platform
+    // Applications of both would claim the same StorageClass (SharedResourceWarning). Retire
+    // dev's root, then its platform Application (its StorageClass stays: Delete=false).
+    for (const name of [`root-${ENV}`, `platform-${ENV}`]) {
+      const r = await loop.api.request('DELETE', `/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/${name}`);
+      expect({ name, status: r.status }).toEqual({ name, status: 200 });
+      await until(async () => ((await getApplication(loop.api, name)) === undefined ? true : undefined), SYNC_TIMEOUT_MS, () => `${name} is still there`);
+    }
+    expect((await getObject('/apis/storage.k8s.io/v1/storageclasses/longhorn-ssd')).status).toBe(200);
     const r = loop.repo.bootstrap('production', loop.cp.kubeconfig, secretVariables('production'));
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
