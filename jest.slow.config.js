@@ -4,5 +4,5 @@ const base = require('./jest.config.js');
 module.exports = {
   ...base,
   testMatch: ['**/*.slow.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/', '<rootDir>/test/backups/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/', '<rootDir>/test/backups/', '<rootDir>/test/gitops/'],
 };

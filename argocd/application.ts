@@ -31,13 +31,18 @@ function labels(platform: ResolvedPlatform): Record<string, string> {
   return { 'app.kubernetes.io/managed-by': MANAGED_BY, environment: platform.env };
 }
 
-/** Source of a dist/ folder: manifests only, so the Markdown pages beside them are never parsed. */
+/**
+ * Source of a dist/ folder: manifests only, so the Markdown pages beside them are never parsed.
+ * `recurse` is left out rather than set to false: Argo CD drops a false `recurse` when it
+ * rewrites an Application at the start of an auto-sync, so a written `false` would make the
+ * parent app-of-apps see its children OutOfSync until it applied them again.
+ */
 function source(platform: ResolvedPlatform, folder: string): ApplicationSpec['source'] {
   return {
     repoURL: platform.repoURL,
     targetRevision: platform.targetRevision,
     path: distFolder(platform, folder),
-    directory: { recurse: false, include: '*.yaml' },
+    directory: { include: '*.yaml' },
   };
 }
 
@@ -140,7 +145,9 @@ export class RootApplication extends Construct {
         destination: { server: IN_CLUSTER, namespace: p.argocdNamespace },
         syncPolicy: {
           automated: { prune: true, selfHeal: true, allowEmpty: false },
-          syncOptions: [SYNC_OPTION.pruneLast],
+          // Server-side, like bootstrap, which applies the same AppProjects first: one apply mode
+          // for both writers (client-side apply would warn about the missing last-applied annotation).
+          syncOptions: [SYNC_OPTION.pruneLast, SYNC_OPTION.serverSideApply],
           retry: RETRY,
         },
         revisionHistoryLimit: 10,

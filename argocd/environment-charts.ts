@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import { namespaceMetadata } from '../charts/namespace';
 import { LONGHORN_NAMESPACE } from '../charts/platform-chart';
 import type { ResolvedPlatform } from '../src/model/context';
-import { MANAGED_BY } from '../src/model/names';
+import { MANAGED_BY, names } from '../src/model/names';
 import type { Manifest } from '../src/model/manifest';
 import { EmittedKind, emittedKinds, SystemSummary } from '../src/model/summary';
 import { Application, AppProject } from '../imports/argocd';
@@ -62,6 +62,10 @@ function projects(scope: Construct, props: EnvironmentChartProps): void {
     clusterKinds: platformKinds.cluster,
     // The root app syncs Applications and AppProjects into Argo CD's namespace.
     namespacedKinds: sortGroupKinds([...platformKinds.namespaced, groupKind(Application.GVK), groupKind(AppProject.GVK)]),
+    // The roots live in that namespace too, applied by bootstrap and managed by no Application:
+    // without this each root reports itself (and the roots of environments sharing this Argo CD)
+    // as orphaned.
+    ignoredOrphans: [{ ...groupKind(Application.GVK), name: names.rootApplication('*') }],
   });
 }
 

@@ -29,6 +29,12 @@ export interface ProjectProps {
   readonly destinations: ReadonlyArray<{ server: string; namespace: string }>;
   readonly clusterKinds: readonly GroupKind[];
   readonly namespacedKinds: readonly GroupKind[];
+  /**
+   * Objects in the project's destinations that no Application manages on purpose, so they are
+   * not reported as orphans (names may be globs).
+   * @default - none: every unmanaged object of a whitelisted kind is reported
+   */
+  readonly ignoredOrphans?: ReadonlyArray<GroupKind & { readonly name: string }>;
 }
 
 export class Project extends Construct {
@@ -50,7 +56,7 @@ export class Project extends Construct {
         clusterResourceWhitelist: [...props.clusterKinds],
         namespaceResourceWhitelist: [...props.namespacedKinds],
         // A renamed system leaves its volumes behind on purpose (Prune=false): make them visible.
-        orphanedResources: { warn: true },
+        orphanedResources: { warn: true, ignore: props.ignoredOrphans?.map((o) => ({ ...o })) },
       },
     });
   }

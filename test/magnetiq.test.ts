@@ -137,7 +137,8 @@ describe('magnetiq across environments', () => {
   test.each(ENVS)('the %s Application syncs dist/<env>/magnetiq automatically with the seed retry backoff', (env) => {
     const app = find(folders.get(`${env}/apps`)!, 'Application', `magnetiq-${env}`);
     expect(app.spec.source.path).toBe(`dist/${env}/magnetiq`);
-    expect(app.spec.source.directory).toEqual({ recurse: false, include: '*.yaml' });
+    // No recurse key: Argo CD drops a false one when it rewrites the Application, which made the root OutOfSync.
+    expect(app.spec.source.directory).toEqual({ include: '*.yaml' });
     expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true, allowEmpty: false });
     expect(app.spec.syncPolicy.syncOptions).toContain('CreateNamespace=true');
     expect(app.spec.syncPolicy.retry).toEqual({ limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } });

@@ -4,6 +4,8 @@
  * each object was created, changed or already up to date, and waiting until objects exist.
  */
 import * as k8s from '@kubernetes/client-node';
+import type { AddonRequirement } from './addons';
+import { canonicalJson } from './canonical-json';
 import { kubeconfigFiles, KubeconfigLookup, useContext } from './kubeconfig';
 import { BootstrapError, BootstrapObject } from './plan';
 
@@ -123,7 +125,7 @@ function comparable(o: k8s.KubernetesObject | undefined): string {
   for (const k of ['managedFields', 'resourceVersion', 'generation', 'creationTimestamp', 'uid']) delete m[k];
   const r = { ...rest } as Record<string, unknown>;
   delete r.status;
-  return JSON.stringify({ metadata: m, ...r }, Object.keys({ metadata: m, ...r }).sort());
+  return canonicalJson({ metadata: m, ...r });
 }
 
 /**
@@ -156,4 +158,39 @@ export async function waitForObjects(cluster: Cluster, objects: readonly Bootstr
     }
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/** The requirements the cluster does not meet: kinds it does not serve, namespaces it lacks. */
+export async function missingAddons(cluster: Cluster, requirements: readonly AddonRequirement[]): Promise<AddonRequirement[]> {
+  const custom = cluster.config.makeApiClient(k8s.CustomObjectsApi);
+  const core = cluster.config.makeApiClient(k8s.CoreV1Api);
+  const served = new Map<string, Set<string>>();
+  const kindsOf = async (apiVersion: string): Promise<Set<string>> => {
+    const known = served.get(apiVersion);
+    if (known !== undefined) return known;
+    const [group, version] = apiVersion.split('/');
+    let kinds = new Set<string>();
+    try {
+      const list = await custom.getAPIResources({ group, version });
+      kinds = new Set(list.resources.map((r) => r.kind));
+    } catch (e) {
+      if (statusOf(e) !== 404) throw describeFailure(cluster, e, `discover ${apiVersion}`);
+    }
+    served.set(apiVersion, kinds);
+    return kinds;
+  };
+  const missing: AddonRequirement[] = [];
+  for (const r of requirements) {
+    if (r.type === 'kind') {
+      if (!(await kindsOf(r.apiVersion)).has(r.kind)) missing.push(r);
+      continue;
+    }
+    try {
+      await core.readNamespace({ name: r.name });
+    } catch (e) {
+      if (statusOf(e) === 404) missing.push(r);
+      else throw describeFailure(cluster, e, `read namespace ${r.name}`);
+    }
+  }
+  return missing;
 }

@@ -7,7 +7,8 @@
  */
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { applyObject, Cluster, connect, Outcome, preflight, waitForObjects } from '../bootstrap/cluster';
+import { addonRequirements, describeMissingAddons } from '../bootstrap/addons';
+import { applyObject, Cluster, connect, missingAddons, Outcome, preflight, waitForObjects } from '../bootstrap/cluster';
 import { applyOrder, BootstrapError, bootstrapObjects, bootstrapSecrets, BootstrapObject } from '../bootstrap/plan';
 import { resolvePlatform } from '../model/context';
 import { SpecErrors } from '../spec/errors';
@@ -84,6 +85,9 @@ export async function runBootstrap(opts: BootstrapOptions, out: (s: string) => v
     const cluster: Cluster = connect({ lookup: { file: opts.kubeconfig, kubeconfigVariable: env.KUBECONFIG, home: homedir() }, context: opts.context });
     progress.update(`checking ${cluster.server}`);
     await preflight(cluster, platform.argocdNamespace);
+    progress.update('checking the add-ons the environment relies on');
+    const missing = describeMissingAddons(await missingAddons(cluster, addonRequirements(resolve(opts.dist), platform)));
+    if (missing !== undefined) throw new BootstrapError(missing);
 
     const counts: Record<Outcome, number> = { created: 0, configured: 0, unchanged: 0 };
     const all = applyOrder([...objects, ...secrets.map((s) => s.object)]);

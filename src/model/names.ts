@@ -54,6 +54,7 @@ export const names = {
   /** Folder `npm run restore` writes a restore Job to, unless --out names another. */
   restoreFolder: (system: string, env: string) => `restore-${system}-${env}`,
   platformApplication: (env: string) => `platform-${env}`,
+  /** The app-of-apps of an environment; `rootApplication('*')` is a glob matching every environment's. */
   rootApplication: (env: string) => `root-${env}`,
   /** AppProject of an environment's systems or of its platform. */
   project: (env: string, kind: 'systems' | 'platform') => `${env}-${kind}`,

@@ -1,0 +1,396 @@
+/**
+ * The GitOps loop, end to end: `npm run bootstrap`, then a real Argo CD (application-controller
+ * and repo-server) syncs dist/ from a local git repository into a cluster whose pods run
+ * (kube-controller-manager, kube-scheduler, kwok). Every assertion reads Argo CD's own status
+ * and operation state, or the objects Argo CD made; the test never applies dist/ itself.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Document, isMap, isSeq, parseDocument, YAMLMap } from 'yaml';
+import { SYNC_WAVE, WAVE } from '../../charts/meta';
+import { loadSpecs } from '../../src/spec/load';
+import { secretVariable } from '../../src/bootstrap/plan';
+import { ArgoApplication, getApplication, listApplications, summary } from './applications';
+import { HEALTH_OVERRIDES } from './health-overrides';
+import { GitopsLoop, startGitopsLoop } from './loop';
+import { until } from './processes';
+
+const SYNC_TIMEOUT_MS = 8 * 60_000;
+
+let loop: GitopsLoop;
+
+beforeAll(async () => {
+  loop = await startGitopsLoop({
+    log: (s) => process.stderr.write(`[gitops] ${s}\n`),
+    watch: process.env.GITOPS_WATCH === '1',
+    keep: process.env.GITOPS_KEEP === '1',
+  });
+}, 15 * 60_000);
+
+afterAll(async () => {
+  await loop?.stop();
+});
+
+/** Values for the bootstrap-mode secret variables of an environment (never real secrets). */
+function secretVariables(env: string): NodeJS.ProcessEnv {
+  const specs = loadSpecs(loop.repo.apps, loop.repo.platform);
+  const vars: NodeJS.ProcessEnv = {};
+  for (const s of specs.systems) {
+    const spec = s.environments.get(env);
+    if (spec?.secrets?.mode === 'bootstrap') for (const key of spec.secrets.keys) vars[secretVariable(spec.name, key)] = `gitops-test-${key.toLowerCase()}`;
+  }
+  return vars;
+}
+
+/** The Application names dist/<env>/apps/ declares, plus the root. */
+function expectedApplications(env: string): string[] {
+  const dir = path.join(loop.repo.dist, env, 'apps');
+  const names = fs
+    .readdirSync(dir)
+    .filter((f) => f.startsWith('application-'))
+    .map((f) => f.replace(/^application-/, '').replace(/\.yaml$/, ''));
+  return [...names, `root-${env}`].sort();
+}
+
+async function environmentApplications(env: string): Promise<ArgoApplication[]> {
+  const wanted = new Set(expectedApplications(env));
+  return (await listApplications(loop.api)).filter((a) => wanted.has(a.metadata.name));
+}
+
+/** Waits until every Application of the environment exists and is Synced and Healthy at HEAD. */
+async function untilAllSyncedAndHealthy(env: string, revision?: string): Promise<ArgoApplication[]> {
+  const expected = expectedApplications(env);
+  let last = '';
+  return until(
+    async () => {
+      const apps = await environmentApplications(env);
+      last = apps.map((a) => `${a.metadata.name}: ${summary(a)} @${a.status?.sync?.revision?.slice(0, 8)}`).join('\n');
+      const done =
+        apps.length === expected.length &&
+        apps.every((a) => a.status?.sync?.status === 'Synced' && a.status?.health?.status === 'Healthy' && (revision === undefined || a.status.sync.revision === revision));
+      return done ? apps : undefined;
+    },
+    SYNC_TIMEOUT_MS,
+    () => `not every Application of ${env} is Synced and Healthy${revision ? ` at ${revision.slice(0, 8)}` : ''}:\n${last}`,
+    2000,
+  );
+}
+
+async function getObject(apiPath: string): Promise<{ status: number; body: any }> {
+  return loop.api.request('GET', apiPath);
+}
+
+/** Edits a spec of the test repository, keeping its comments. */
+function editSpec(system: string, edit: (doc: Document) => void): void {
+  const file = path.join(loop.repo.apps, `${system}.yaml`);
+  const doc = parseDocument(fs.readFileSync(file, 'utf8'));
+  edit(doc);
+  fs.writeFileSync(file, doc.toString());
+}
+
+/** Deletes `key` from every `volumes` map of the document (definition, mounts, overrides). */
+function deleteVolumeEverywhere(node: unknown, key: string): void {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (String((pair.key as { value?: unknown })?.value ?? pair.key) === 'volumes' && isMap(pair.value)) (pair.value as YAMLMap).delete(key);
+      deleteVolumeEverywhere(pair.value, key);
+    }
+  } else if (isSeq(node)) {
+    for (const item of node.items) deleteVolumeEverywhere(item, key);
+  }
+}
+
+const ENV = 'dev';
+let initialRevision: string;
+
+describe('bootstrap hands the environment to Argo CD', () => {
+  test('npm run bootstrap adds the health check to the argocd-cm of the Argo CD install and creates the root', () => {
+    const r = loop.repo.bootstrap(ENV, loop.cp.kubeconfig, secretVariables(ENV));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('configured ConfigMap/argocd/argocd-cm\n');
+    expect(r.stdout).toContain(`created Application/argocd/root-${ENV}\n`);
+  });
+
+  test('every Application of dev becomes Synced and Healthy, with no condition', async () => {
+    const apps = await untilAllSyncedAndHealthy(ENV);
+    initialRevision = apps[0].status!.sync!.revision!;
+    expect(apps.map((a) => a.metadata.name)).toEqual(expectedApplications(ENV));
+    // No OrphanedResourceWarning (the root once reported itself), no ComparisonError, no SyncError.
+    expect(apps.map((a) => ({ app: a.metadata.name, conditions: a.status?.conditions ?? [] }))).toEqual(apps.map((a) => ({ app: a.metadata.name, conditions: [] })));
+    expect(new Set(apps.map((a) => a.status!.sync!.revision))).toEqual(new Set([initialRevision]));
+  });
+
+  test('a second bootstrap run finds nothing to do', () => {
+    const r = loop.repo.bootstrap(ENV, loop.cp.kubeconfig, secretVariables(ENV));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/: nothing to do \(\d+ objects up to date\)\n$/);
+  });
+
+  test('Deployments, StatefulSets and PVCs are Healthy by Argo CD\'s own checks: pods run, claims are bound', async () => {
+    // Only kinds whose controller does not run here have a test health check; these do not.
+    expect(HEALTH_OVERRIDES.map((o) => `${o.group}/${o.kind}`)).toEqual([
+      'cert-manager.io/ClusterIssuer',
+      'cert-manager.io/Issuer',
+      'cert-manager.io/Certificate',
+      'external-secrets.io/ExternalSecret',
+      'bitnami.com/SealedSecret',
+      'networking.k8s.io/Ingress',
+      'autoscaling/HorizontalPodAutoscaler',
+    ]);
+    const apps = await environmentApplications(ENV);
+    const resources = apps.flatMap((a) => (a.status?.resources ?? []).map((r) => ({ app: a.metadata.name, ...r })));
+    const checked = resources.filter((r) => ['Deployment', 'StatefulSet', 'PersistentVolumeClaim'].includes(r.kind));
+    expect(checked.filter((r) => r.kind === 'Deployment').length).toBeGreaterThanOrEqual(8);
+    expect(checked.filter((r) => r.kind === 'StatefulSet').length).toBeGreaterThanOrEqual(2);
+    expect(checked.filter((r) => r.kind === 'PersistentVolumeClaim').length).toBeGreaterThanOrEqual(6);
+    expect(checked.filter((r) => r.health?.status !== 'Healthy')).toEqual([]);
+    for (const r of checked.filter((c) => c.kind === 'Deployment')) {
+      const d = (await getObject(`/apis/apps/v1/namespaces/${r.namespace}/deployments/${r.name}`)).body;
+      expect({ name: r.name, available: d.status.availableReplicas >= 1 }).toEqual({ name: r.name, available: true });
+    }
+    for (const r of checked.filter((c) => c.kind === 'PersistentVolumeClaim')) {
+      const pvc = (await getObject(`/api/v1/namespaces/${r.namespace}/persistentvolumeclaims/${r.name}`)).body;
+      expect({ name: r.name, phase: pvc.status.phase }).toEqual({ name: r.name, phase: 'Bound' });
+    }
+    const pods = (await getObject('/api/v1/pods')).body.items as Array<{ metadata: { namespace: string }; status: { phase: string } }>;
+    expect(pods.filter((p) => p.metadata.namespace.endsWith(`-${ENV}`) && p.status.phase === 'Running').length).toBeGreaterThanOrEqual(8);
+  });
+
+  test('the migration hooks ran as Sync hooks and succeeded', async () => {
+    const withMigration = (await environmentApplications(ENV)).filter((a) => (a.status?.operationState?.syncResult?.resources ?? []).some((r) => r.kind === 'Job' && r.hookType));
+    expect(withMigration.length).toBeGreaterThanOrEqual(2);
+    for (const app of withMigration) {
+      const hook = app.status!.operationState!.syncResult!.resources!.find((r) => r.kind === 'Job' && r.hookType)!;
+      expect({ app: app.metadata.name, name: hook.name, hookType: hook.hookType, hookPhase: hook.hookPhase }).toEqual({
+        app: app.metadata.name,
+        name: hook.name,
+        hookType: 'Sync',
+        hookPhase: 'Succeeded',
+      });
+      const job = (await getObject(`/apis/batch/v1/namespaces/${hook.namespace}/jobs/${hook.name}`)).body;
+      expect(job.status.succeeded).toBe(1);
+    }
+  });
+});
+
+describe('sync waves, from Argo CD\'s operation state', () => {
+  const EXPECTED_WAVE: Record<string, number> = {
+    Namespace: WAVE.namespace,
+    PersistentVolumeClaim: WAVE.storage,
+    ConfigMap: WAVE.config,
+    Secret: WAVE.config,
+    ExternalSecret: WAVE.config,
+    SealedSecret: WAVE.config,
+    StatefulSet: WAVE.database,
+    Job: WAVE.migration,
+    Deployment: WAVE.workload,
+    CronJob: WAVE.jobs,
+    Ingress: WAVE.ingress,
+  };
+
+  test('namespace, volumes, config/secrets, database, migrations, workloads, CronJobs and ingress go in that order', async () => {
+    const app = (await getApplication(loop.api, `magnetiq-full-${ENV}`))!;
+    const op = app.status!.operationState!;
+    expect(op.phase).toBe('Succeeded');
+    const applied = op.syncResult!.resources!.filter((r) => r.kind in EXPECTED_WAVE);
+    // The wave each object was synced in: the annotation on the object Argo CD applied.
+    const waves: number[] = [];
+    for (const r of applied) {
+      const live = await loop.api.get({ apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.kind, metadata: { name: r.name, namespace: r.namespace || undefined } });
+      expect({ kind: r.kind, name: r.name, status: live.status }).toEqual({ kind: r.kind, name: r.name, status: 200 });
+      waves.push(Number(live.body.metadata.annotations?.[SYNC_WAVE] ?? '0'));
+    }
+    // Each kind in its documented wave ...
+    expect(applied.map((r, i) => ({ kind: r.kind, name: r.name, wave: waves[i] }))).toEqual(applied.map((r) => ({ kind: r.kind, name: r.name, wave: EXPECTED_WAVE[r.kind] })));
+    // ... and the results recorded in that order (the operation state lists them as they were synced).
+    expect(waves).toEqual([...waves].sort((a, b) => a - b));
+    const kindsInOrder = [...new Set(applied.map((r) => r.kind))];
+    expect(kindsInOrder.filter((k) => k !== 'Secret' && k !== 'SealedSecret')).toEqual([
+      'Namespace',
+      'PersistentVolumeClaim',
+      'ConfigMap',
+      'ExternalSecret',
+      'StatefulSet',
+      'Job',
+      'Deployment',
+      'CronJob',
+      'Ingress',
+    ]);
+  });
+
+  test('the migration Job completed before the Deployments rolled out their first pods', async () => {
+    const app = (await getApplication(loop.api, `magnetiq-full-${ENV}`))!;
+    const ns = app.spec.destination as { namespace: string };
+    const hook = app.status!.operationState!.syncResult!.resources!.find((r) => r.kind === 'Job' && r.hookType)!;
+    const job = (await getObject(`/apis/batch/v1/namespaces/${ns.namespace}/jobs/${hook.name}`)).body;
+    const completed = Date.parse(job.status.completionTime);
+    const replicaSets = (await getObject(`/apis/apps/v1/namespaces/${ns.namespace}/replicasets`)).body.items as Array<{ metadata: { name: string; creationTimestamp: string } }>;
+    expect(replicaSets.length).toBeGreaterThanOrEqual(2);
+    expect(replicaSets.filter((rs) => Date.parse(rs.metadata.creationTimestamp) < completed).map((rs) => rs.metadata.name)).toEqual([]);
+  });
+});
+
+describe('changes committed to git reach the cluster without a manual step', () => {
+  const system = 'tequipy';
+  const ns = `${system}-${ENV}`;
+  const deployment = (name: string) => `/apis/apps/v1/namespaces/${ns}/deployments/${name}`;
+
+  test('a set-image change, synthesized and committed, reaches the Deployment', async () => {
+    loop.repo.setImage(system, ENV, 'backend=registry.example.com/tequipy-backend:v1.0.1');
+    const revision = loop.repo.commit('tequipy backend v1.0.1 in dev');
+    const image = await until(
+      async () => {
+        const d = (await getObject(deployment(`${system}-backend`))).body;
+        const img: string = d.spec.template.spec.containers[0].image;
+        return img.endsWith(':v1.0.1') ? img : undefined;
+      },
+      SYNC_TIMEOUT_MS,
+      () => 'the backend Deployment still runs the old image',
+      2000,
+    );
+    expect(image).toBe('registry.example.com/tequipy-backend:v1.0.1');
+    const app = (await untilAllSyncedAndHealthy(ENV, revision)).find((a) => a.metadata.name === `${system}-${ENV}`)!;
+    expect(app.status!.operationState!.syncResult!.revision).toBe(revision);
+  });
+
+  test('a hand edit of a Deployment is reverted (selfHeal)', async () => {
+    const name = `${system}-frontend`;
+    const before = (await getObject(deployment(name))).body.spec.template.spec.containers[0].image;
+    const patch = { spec: { template: { spec: { containers: [{ name: 'frontend', image: 'registry.example.com/hand-edited:v0' }] } } } };
+    const r = await loop.api.request('PATCH', `${deployment(name)}?fieldManager=kubectl-edit`, JSON.stringify(patch), 'application/strategic-merge-patch+json');
+    expect(r.status).toBe(200);
+    expect(r.body.spec.template.spec.containers[0].image).toBe('registry.example.com/hand-edited:v0');
+    const image = await until(
+      async () => {
+        const img: string = (await getObject(deployment(name))).body.spec.template.spec.containers[0].image;
+        return img === before ? img : undefined;
+      },
+      SYNC_TIMEOUT_MS,
+      () => 'the hand edit is still there',
+      2000,
+    );
+    expect(image).toBe(before);
+  });
+
+  test('removing a component from the spec prunes its objects', async () => {
+    const beat = `${system}-beat`;
+    expect((await getObject(deployment(beat))).status).toBe(200);
+    editSpec(system, (doc) => doc.deleteIn(['components', 'beat']));
+    loop.repo.synth();
+    const revision = loop.repo.commit('tequipy without celery beat');
+    await untilAllSyncedAndHealthy(ENV, revision);
+    expect((await getObject(deployment(beat))).status).toBe(404);
+    expect((await getObject(`/api/v1/namespaces/${ns}/serviceaccounts/${beat}`)).status).toBe(404);
+    const app = (await getApplication(loop.api, `${system}-${ENV}`))!;
+    expect((app.status!.resources ?? []).filter((r) => r.name === beat)).toEqual([]);
+  });
+});
+
+describe('data protection', () => {
+  test('a PVC whose volume leaves the spec is not deleted: Argo CD skips its prune', async () => {
+    const system = 'magnetiq';
+    const ns = `${system}-${ENV}`;
+    const pvcPath = `/api/v1/namespaces/${ns}/persistentvolumeclaims/${system}-media`;
+    const before = (await getObject(pvcPath)).body;
+    expect(before.status.phase).toBe('Bound');
+    editSpec(system, (doc) => deleteVolumeEverywhere(doc.contents, 'media'));
+    loop.repo.synth();
+    expect(fs.existsSync(path.join(loop.repo.dist, ENV, system, `persistentvolumeclaim-${system}-media.yaml`))).toBe(false);
+    const revision = loop.repo.commit('magnetiq without the media volume');
+    const app = await until(
+      async () => {
+        const a = await getApplication(loop.api, `${system}-${ENV}`);
+        const op = a?.status?.operationState;
+        return op?.phase === 'Succeeded' && op.syncResult?.revision === revision ? a : undefined;
+      },
+      SYNC_TIMEOUT_MS,
+      () => `no finished sync of ${system}-${ENV} at ${revision.slice(0, 8)}`,
+      2000,
+    );
+    const pruneResult = app!.status!.operationState!.syncResult!.resources!.find((r) => r.kind === 'PersistentVolumeClaim' && r.name === `${system}-media`);
+    expect(pruneResult).toMatchObject({ status: 'PruneSkipped', message: 'ignored (no prune)' });
+    // Still there, the same object (same uid), still bound to the same volume.
+    await new Promise((r) => setTimeout(r, 5000));
+    const after = (await getObject(pvcPath)).body;
+    expect({ uid: after.metadata.uid, phase: after.status.phase, volume: after.spec.volumeName, deleting: after.metadata.deletionTimestamp }).toEqual({
+      uid: before.metadata.uid,
+      phase: 'Bound',
+      volume: before.spec.volumeName,
+      deleting: undefined,
+    });
+    // Argo CD keeps reporting the claim as one it would prune, and nothing else as out of sync.
+    const current = (await getApplication(loop.api, `${system}-${ENV}`))!;
+    expect((current.status!.resources ?? []).filter((r) => r.status !== 'Synced').map((r) => ({ kind: r.kind, name: r.name, status: r.status, requiresPruning: r.requiresPruning }))).toEqual([
+      { kind: 'PersistentVolumeClaim', name: `${system}-media`, status: 'OutOfSync', requiresPruning: true },
+    ]);
+  });
+});
+
+describe('refusals', () => {
+  test('a kind outside the AppProject whitelist is refused by Argo CD with its message', async () => {
+    const system = 'memo-ai-coach';
+    const file = path.join(loop.repo.dist, ENV, system, 'role-hand-written.yaml');
+    fs.writeFileSync(
+      file,
+      ['apiVersion: rbac.authorization.k8s.io/v1', 'kind: Role', 'metadata:', '  name: hand-written', `  namespace: ${system}-${ENV}`, 'rules: []', ''].join('\n'),
+    );
+    const revision = loop.repo.commit('a hand-written Role, which the project does not allow');
+    const refused = await until(
+      async () => {
+        const op = (await getApplication(loop.api, `${system}-${ENV}`))?.status?.operationState;
+        if (op?.syncResult?.revision !== revision) return undefined;
+        return op.syncResult.resources?.find((r) => r.kind === 'Role' && r.status === 'SyncFailed');
+      },
+      SYNC_TIMEOUT_MS,
+      () => 'no refusal in the operation state',
+      2000,
+    );
+    expect({ name: refused.name, status: refused.status, message: refused.message }).toEqual({
+      name: 'hand-written',
+      status: 'SyncFailed',
+      message: `resource rbac.authorization.k8s.io:Role is not permitted in project ${ENV}-systems`,
+    });
+    const op = (await getApplication(loop.api, `${system}-${ENV}`))!.status!.operationState!;
+    expect(op.message).toContain(`one or more synchronization tasks are not valid: resource rbac.authorization.k8s.io:Role is not permitted in project ${ENV}-systems`);
+    expect((await getObject(`/apis/rbac.authorization.k8s.io/v1/namespaces/${system}-${ENV}/roles/hand-written`)).status).toBe(404);
+    fs.rmSync(file);
+    const fixed = loop.repo.commit('remove the hand-written Role');
+    await until(
+      async () => {
+        const a = await getApplication(loop.api, `${system}-${ENV}`);
+        return a?.status?.sync?.status === 'Synced' && a.status.sync.revision === fixed && a.status.health?.status === 'Healthy' ? a : undefined;
+      },
+      SYNC_TIMEOUT_MS,
+      () => `${system}-${ENV} did not recover once the Role was removed`,
+      2000,
+    );
+  });
+});
+
+describe('production, on the same Argo CD', () => {
+  test('npm run bootstrap -- --env production leads to every Application Synced and Healthy', async () => {
+    // Each environment has its own cluster in real life; here they share one, and the platform
+    // Applications of both would claim the same StorageClass (SharedResourceWarning). Retire
+    // dev's root, then its platform Application (its StorageClass stays: Delete=false).
+    for (const name of [`root-${ENV}`, `platform-${ENV}`]) {
+      const r = await loop.api.request('DELETE', `/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/${name}`);
+      expect({ name, status: r.status }).toEqual({ name, status: 200 });
+      await until(async () => ((await getApplication(loop.api, name)) === undefined ? true : undefined), SYNC_TIMEOUT_MS, () => `${name} is still there`);
+    }
+    expect((await getObject('/apis/storage.k8s.io/v1/storageclasses/longhorn-ssd')).status).toBe(200);
+    const r = loop.repo.bootstrap('production', loop.cp.kubeconfig, secretVariables('production'));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('created Application/argocd/root-production\n');
+    const apps = await untilAllSyncedAndHealthy('production');
+    // With dev's root gone, dev's system Applications and AppProjects are left in Argo CD's
+    // namespace unmanaged, and root-production rightly reports exactly those as orphans.
+    const devOrphans = expectedApplications(ENV).filter((n) => n !== `root-${ENV}` && n !== `platform-${ENV}`).length + 2;
+    expect(apps.map((a) => ({ app: a.metadata.name, conditions: (a.status?.conditions ?? []).map((c) => `${c.type}: ${c.message}`) }))).toEqual(
+      apps.map((a) => ({ app: a.metadata.name, conditions: a.metadata.name === 'root-production' ? [`OrphanedResourceWarning: Application has ${devOrphans} orphaned resources`] : [] })),
+    );
+    const resources = apps.flatMap((a) => a.status?.resources ?? []).filter((r) => ['Deployment', 'StatefulSet', 'PersistentVolumeClaim'].includes(r.kind));
+    expect(resources.filter((r) => r.health?.status !== 'Healthy')).toEqual([]);
+  });
+});
