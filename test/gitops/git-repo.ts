@@ -46,11 +46,20 @@ export class GitRepo {
     const repo = new GitRepo(dir);
     fs.mkdirSync(dir, { recursive: true });
     fs.cpSync(path.join(REPO_ROOT, 'apps'), repo.apps, { recursive: true });
-    const platform = load(fs.readFileSync(path.join(REPO_ROOT, 'platform.yaml'), 'utf8')) as { repoURL: string; targetRevision: string; environments: Record<string, { cluster: string }> };
+    const platform = load(fs.readFileSync(path.join(REPO_ROOT, 'platform.yaml'), 'utf8')) as {
+      repoURL: string;
+      targetRevision: string;
+      backupStore?: { bucket?: string };
+      environments: Record<string, { cluster: string; backupStore?: { bucket?: string } }>;
+    };
     platform.repoURL = repo.url;
     platform.targetRevision = BRANCH;
     // One test cluster plays every environment, as Argo CD's own cluster.
     for (const env of Object.values(platform.environments)) env.cluster = IN_CLUSTER;
+    // A cluster has one Longhorn backup target, so environments sharing it share one bucket
+    // (synth refuses anything else); their copies stay apart under <system>/<env>/.
+    for (const env of Object.values(platform.environments)) delete env.backupStore;
+    if (platform.backupStore !== undefined) platform.backupStore.bucket = 'gitops-test-backups';
     fs.writeFileSync(repo.platform, dump(platform, { lineWidth: -1 }));
     check(run('git', ['init', '-q', '-b', BRANCH], dir), 'git init');
     repo.synth();
