@@ -46,6 +46,11 @@ export const EXCEPTIONS: readonly Exception[] = [
     reason: "the policy selects cert-manager's ACME HTTP-01 solver pods, which cert-manager starts during a challenge and which are therefore never in dist/; without it the ingress controller cannot reach them under the namespace's default deny",
   },
   {
+    check: 'networkpolicy-targets-pod',
+    objects: /^NetworkPolicy\/[a-z0-9-]+\/[a-z0-9-]+-restore$/,
+    reason: 'the policy selects the pods of the restore Job, which `npm run restore` creates only during a restore and which are therefore never in dist/; it is in dist/ so that a restore works under the namespace\'s default deny without the operator writing network policies',
+  },
+  {
     check: 'container-security-context-user-group-id',
     objects: /^(Deployment|CronJob)\/memo-ai-coach-[a-z]+\/memo-ai-coach-(backend|backup-db)$/,
     reason: "the Memo AI Coach image's files belong to uid 1000 (its Dockerfile), so its writer and the jobs that open its SQLite file run as that user",
