@@ -98,7 +98,7 @@ export async function runCommand(usage: string, run: (argv: string[], io: Comman
     // No input may end in a stack trace: say what failed in one line; the stack is for bug reports.
     const message = e instanceof Error ? e.message : String(e);
     process.stderr.write(`error: ${message}\nUnless this names a file or folder you can fix (permissions, disk space), it is a bug in gitops-synth; run again with GITOPS_SYNTH_DEBUG=1 to see where it happened.\n`);
-    if (process.env.GITOPS_SYNTH_DEBUG === '1' && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
+    if (io.env.GITOPS_SYNTH_DEBUG === '1' && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
     process.exitCode = 1;
   } finally {
     io.progress.done();
