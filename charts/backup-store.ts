@@ -26,8 +26,9 @@ export interface BackupStoreSecretProps {
   readonly annotations: Record<string, string>;
   /**
    * Literal keys added to the Secret beside the key pair (Longhorn reads AWS_ENDPOINTS there).
-   * Mode external only: the SealedSecret schema we validate against has no template data, so
-   * in mode sealed, seal such keys into encryptedData with the key pair.
+   * Mode external: template data of the ExternalSecret. Mode sealed: `spec.template.data` of
+   * the SealedSecret (plain, non-secret values the controller writes beside the decrypted keys;
+   * present in the sealed-secrets v0.40.0 CRD).
    * @default - none
    */
   readonly extraData?: Record<string, string>;
@@ -72,6 +73,7 @@ export class BackupStoreSecret extends Construct {
         encryptedData: { ...c.encryptedData! },
         template: {
           type: 'Opaque',
+          data: Object.keys(extra).length > 0 ? extra : undefined,
           metadata: { name: p.name, namespace: p.namespace, labels: secretLabels, annotations: { 'sealedsecrets.bitnami.com/cluster-wide': 'true' } },
         },
       },

@@ -3,7 +3,11 @@ import type { ISealedSecret } from '@kubernetes-models/sealed-secrets/bitnami.co
 import { Construct } from 'constructs';
 import { CustomResource, CustomResourceProps } from './custom-resource';
 
-export type SealedSecretSpec = ISealedSecret['spec'];
+// The typings predate the CRD's spec.template.data (plain template data, present in the pinned
+// v0.40.0 CRD that validates our output): add it here.
+export type SealedSecretSpec = ISealedSecret['spec'] & {
+  readonly template?: NonNullable<ISealedSecret['spec']>['template'] & { readonly data?: Record<string, string> };
+};
 
 export class SealedSecret extends CustomResource<SealedSecretSpec> {
   static readonly GVK = { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret' };

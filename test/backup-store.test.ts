@@ -2,6 +2,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Testing } from 'cdk8s';
+import { PlatformChart } from '../charts/platform-chart';
+import { crdProblems } from '../src/addons/crd-validate';
+import { DEFAULT_RELEASES } from '../src/addons/releases';
+import { resolvePlatform } from '../src/model/context';
+import type { Manifest } from '../src/model/manifest';
 import { backupStoreProblems, resolveBackupStore, storePort } from '../src/model/backup-store';
 import { SpecErrors } from '../src/spec/errors';
 import { loadPlatform } from '../src/spec/load';
@@ -73,4 +79,30 @@ test('fails if platform.yaml leaves an environment without a bucket, naming the 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+describe('mode sealed', () => {
+  const sealedPlatform = resolvePlatform(platform, 'production');
+  const sealed = {
+    ...sealedPlatform,
+    backupStore: { ...sealedPlatform.backupStore!, credentials: { mode: 'sealed' as const, encryptedData: { AWS_ACCESS_KEY_ID: 'AgBy3i4OJSWK', AWS_SECRET_ACCESS_KEY: 'AgCq8fX2mZ0P' } } },
+  };
+  const objs = new PlatformChart(Testing.app(), 'platform', { platform: sealed }).toJson() as Manifest[];
+  const longhorn = objs.find((o) => o.kind === 'SealedSecret' && o.metadata.name === 'longhorn-backup-store')!;
+
+  test("carries Longhorn's AWS_ENDPOINTS as plain template data beside the sealed key pair", () => {
+    expect(longhorn.metadata.namespace).toBe('longhorn-system');
+    expect((longhorn as unknown as { spec: { encryptedData: unknown; template: { data: unknown } } }).spec.encryptedData).toEqual({ AWS_ACCESS_KEY_ID: 'AgBy3i4OJSWK', AWS_SECRET_ACCESS_KEY: 'AgCq8fX2mZ0P' });
+    expect((longhorn as unknown as { spec: { template: { data: unknown } } }).spec.template.data).toEqual({ AWS_ENDPOINTS: 'https://s3.eu-central-1.amazonaws.com' });
+  });
+
+  test('the SealedSecret with template data is valid against the real sealed-secrets v0.40.0 and v0.27.1 CRDs', () => {
+    expect(crdProblems(longhorn, { ...DEFAULT_RELEASES, sealedSecrets: 'v0.40.0' })).toEqual([]);
+    expect(crdProblems(longhorn, { ...DEFAULT_RELEASES, sealedSecrets: 'v0.27.1' })).toEqual([]);
+  });
+
+  test('rejects template data that is not a string map, so the check above can fail', () => {
+    const bad = { ...longhorn, spec: { ...(longhorn as unknown as { spec: object }).spec, template: { data: { AWS_ENDPOINTS: 443 } } } };
+    expect(crdProblems(bad, { ...DEFAULT_RELEASES, sealedSecrets: 'v0.40.0' })).toEqual(['spec.template.data.AWS_ENDPOINTS: must be string']);
+  });
 });

@@ -11,6 +11,7 @@ import { systemContext, resolvePlatform } from '../model/context';
 import { names, systemLabels } from '../model/names';
 import type { LoadedSpecs } from '../spec/load';
 import type { Manifest } from '../model/manifest';
+import { backupStoreSecretsPlan } from './backup-store-secrets';
 
 /** A Kubernetes object as bootstrap applies it. */
 export type BootstrapObject = Manifest;
@@ -53,8 +54,9 @@ export interface BootstrapSecret {
 }
 
 /**
- * The Secrets of bootstrap-mode systems in one environment. Throws one line naming every
- * missing variable, so the user can export them all and run again.
+ * The Secrets of bootstrap-mode systems in one environment, and the backup store's Secrets
+ * when its credentials are mode bootstrap. Throws one line naming every missing variable, so
+ * the user can export them all and run again.
  */
 export function bootstrapSecrets(specs: LoadedSpecs, env: string, vars: Readonly<Record<string, string | undefined>>): BootstrapSecret[] {
   const missing: string[] = [];
@@ -83,6 +85,9 @@ export function bootstrapSecrets(specs: LoadedSpecs, env: string, vars: Readonly
       },
     });
   }
+  const store = backupStoreSecretsPlan(specs, env, vars);
+  missing.push(...store.missing);
+  secrets.push(...store.secrets);
   if (missing.length > 0) {
     throw new BootstrapError(`missing environment variable${missing.length === 1 ? '' : 's'} for bootstrap secrets: ${missing.join(', ')} (export each, then run again)`);
   }

@@ -1,8 +1,8 @@
 /**
  * `npm run bootstrap -- --env ENV [--context NAME] [--kubeconfig FILE] [--dry-run]`
  * Takes a cluster with Argo CD installed to "Argo CD is syncing everything": server-side
- * applies dist/<env>/bootstrap/ and creates the bootstrap-mode Secrets from environment
- * variables. Idempotent: a second run reports nothing to do.
+ * applies dist/<env>/bootstrap/ and creates the bootstrap-mode Secrets (apps' and, in
+ * backupStore credentials mode bootstrap, the object store's) from environment variables. Idempotent: a second run reports nothing to do.
  * Exit codes: 0 done; 1 a failure (one line says what to do); 2 usage error.
  */
 import { homedir } from 'node:os';
@@ -25,7 +25,9 @@ export const BOOTSTRAP_USAGE = `Usage: npm run bootstrap -- --env ENV [--context
   --timeout SECONDS  how long to wait for the objects to exist (default: 60)
 
 Secrets of systems with secrets.mode bootstrap are read from environment variables named
-<SYSTEM>_<KEY> (e.g. MEMO_AI_COACH_JWT_SECRET_KEY); their values are never printed or written.
+<SYSTEM>_<KEY> (e.g. MEMO_AI_COACH_JWT_SECRET_KEY). When platform.yaml's backupStore credentials
+are mode bootstrap, the store's key pair is read from BACKUP_STORE_AWS_ACCESS_KEY_ID and
+BACKUP_STORE_AWS_SECRET_ACCESS_KEY. Values are never printed or written.
 `;
 
 export interface BootstrapOptions {

@@ -1,6 +1,7 @@
 /**
  * Backup and restore tests against real servers (versitygw built by test/backups/build.sh,
- * PostgreSQL, rclone and BusyBox from Debian): `npm run test:backups`, run by .ci/run.
+ * PostgreSQL, rclone and BusyBox from Debian; kubectl from test/backups/kubectl.sh and the
+ * kube-apiserver of test/cluster/build.sh): `npm run test:backups`, run by .ci/run.
  */
 module.exports = {
   testEnvironment: 'node',

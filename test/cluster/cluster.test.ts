@@ -5,7 +5,7 @@
  * the second time, broken manifests the server must reject, and the bootstrap command.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { Api, K8sObject } from './api';
@@ -16,7 +16,8 @@ import { crdNames, crdObjects } from './crds';
 
 const ROOT = join(__dirname, '..', '..');
 const DIST = join(ROOT, 'dist');
-const ENVS = readdirSync(DIST).sort();
+// Environments are dist/'s folders (dist/ also holds synth's output marker file).
+const ENVS = readdirSync(DIST).filter((e) => statSync(join(DIST, e)).isDirectory()).sort();
 
 let cp: ControlPlane;
 let api: Api;
@@ -293,6 +294,40 @@ describe('npm run bootstrap against the API server', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`missing environment variable`);
     expect(r.stderr).toContain(needed[0]);
+  });
+
+  describe('with backupStore credentials mode bootstrap', () => {
+    // The repository's platform.yaml with the store's key pair switched to mode bootstrap.
+    const platformFile = join(require('node:os').tmpdir(), `platform-store-bootstrap-${process.pid}.yaml`);
+    const store = { BACKUP_STORE_AWS_ACCESS_KEY_ID: 'AKIATESTSTOREKEY', BACKUP_STORE_AWS_SECRET_ACCESS_KEY: 'test-store-secret-value' };
+    beforeAll(() => {
+      const text = readFileSync(join(ROOT, 'platform.yaml'), 'utf8');
+      const external = '    mode: external\n    store: { kind: ClusterSecretStore, name: vault }\n    remoteKey: platform/backup-store\n';
+      expect(text).toContain(external);
+      writeFileSync(platformFile, text.replace(external, '    mode: bootstrap\n'));
+    });
+
+    test('a missing store variable is named before the cluster is touched', () => {
+      const r = bootstrap(['--env', env, '--kubeconfig', cp.kubeconfig, '--platform', platformFile], { ...secretVariables(env), BACKUP_STORE_AWS_ACCESS_KEY_ID: store.BACKUP_STORE_AWS_ACCESS_KEY_ID });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe('error: missing environment variable for bootstrap secrets: BACKUP_STORE_AWS_SECRET_ACCESS_KEY (export each, then run again)\n');
+    });
+
+    test("creates each system's store Secret and Longhorn's, with AWS_ENDPOINTS, without printing the values", async () => {
+      const r = bootstrap(['--env', env, '--kubeconfig', cp.kubeconfig, '--platform', platformFile], { ...secretVariables(env), ...store });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('created Secret/longhorn-system/longhorn-backup-store (from BACKUP_STORE_AWS_ACCESS_KEY_ID, BACKUP_STORE_AWS_SECRET_ACCESS_KEY)\n');
+      expect(r.stdout).toContain('created Secret/memo-ai-coach-staging/memo-ai-coach-backup-store (from BACKUP_STORE_AWS_ACCESS_KEY_ID, BACKUP_STORE_AWS_SECRET_ACCESS_KEY)\n');
+      for (const value of Object.values(store)) expect(r.stdout).not.toContain(value);
+      const longhorn = await api.get({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'longhorn-backup-store', namespace: 'longhorn-system' } });
+      expect(longhorn.status).toBe(200);
+      const decoded = Object.fromEntries(Object.entries(longhorn.body.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+      expect(decoded).toEqual({ AWS_ACCESS_KEY_ID: 'AKIATESTSTOREKEY', AWS_SECRET_ACCESS_KEY: 'test-store-secret-value', AWS_ENDPOINTS: 'https://s3.eu-central-1.amazonaws.com' });
+      const again = bootstrap(['--env', env, '--kubeconfig', cp.kubeconfig, '--platform', platformFile], { ...secretVariables(env), ...store });
+      expect(again.status).toBe(0);
+      expect(again.stdout).toMatch(/nothing to do/);
+    });
   });
 });
 
