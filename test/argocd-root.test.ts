@@ -4,12 +4,12 @@
  * carry a `recurse: false` Argo CD would strip, and the roots must not report themselves as
  * orphaned. test/gitops proves the same against a real Argo CD.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 
 const DIST = join(__dirname, '..', 'dist');
-const ENVS = readdirSync(DIST).sort();
+const ENVS = readdirSync(DIST).filter((e) => statSync(join(DIST, e)).isDirectory()).sort();
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function read(env: string, folder: string, file: string): any {

@@ -19,6 +19,7 @@ describe('addonRequirements', () => {
       'sealed-secrets: bitnami.com SealedSecret',
       'cert-manager: cert-manager.io ClusterIssuer',
       'External Secrets: external-secrets.io ExternalSecret',
+      'Longhorn: longhorn.io BackupTarget',
       'Longhorn: longhorn.io RecurringJob',
       'prometheus-operator: monitoring.coreos.com PrometheusRule',
       'prometheus-operator: monitoring.coreos.com ServiceMonitor',
