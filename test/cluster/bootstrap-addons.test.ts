@@ -87,7 +87,7 @@ describe('bootstrap checks the add-ons before it applies anything', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr.trim()).toBe(
       'error: add-ons this environment relies on are missing in the cluster: ' +
-        'Longhorn (namespace longhorn-system, longhorn.io/v1beta2 RecurringJob), ' +
+        'Longhorn (namespace longhorn-system, longhorn.io/v1beta2 BackupTarget, longhorn.io/v1beta2 RecurringJob), ' +
         'the ingress controller (namespace ingress-nginx), monitoring (namespace monitoring), ' +
         'sealed-secrets (bitnami.com/v1alpha1 SealedSecret), cert-manager (cert-manager.io/v1 ClusterIssuer), ' +
         `External Secrets (${apiVersionInDist('ExternalSecret')} ExternalSecret), ` +
