@@ -73,7 +73,10 @@ export class AppsChart extends Chart {
   constructor(scope: Construct, id: string, props: EnvironmentChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
     projects(this, props);
-    new PlatformApplication(this, 'platform', { platform: props.platform });
+    // An environment that shares its cluster with an earlier one owns none of the cluster-wide
+    // objects (src/synth/cluster-ownership.ts), so its platform/ folder is empty: an Application
+    // for it would only report the missing path as a ComparisonError.
+    if (props.platformManifests.length > 0) new PlatformApplication(this, 'platform', { platform: props.platform });
     for (const s of props.systems) {
       new SystemApplication(this, s.ctx.system, {
         platform: props.platform,

@@ -43,3 +43,13 @@ test('the apps folder takes the kinds and autoscaled Deployments from the system
   expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
   expect(only(manifests, 'Application', 'shop-dev').spec.ignoreDifferences[0].name).toBe('shop-api');
 });
+
+test('an environment whose platform/ folder is empty (its cluster-wide objects belong to an earlier environment on the cluster) gets no platform Application', () => {
+  const ctx = minimalContext();
+  const props = { platform, systems: [{ ctx, kinds: [], autoscaledDeployments: [] }] };
+  const applications = (platformManifests: Manifest[]) =>
+    (new AppsChart(new App({ outdir: '/nonexistent' }), 'apps', { ...props, platformManifests }).toJson() as Manifest[]).filter((m) => m.kind === 'Application').map((m) => m.metadata.name);
+  const storageClass: Manifest = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'longhorn-ssd' } };
+  expect(applications([])).toEqual(['shop-dev']);
+  expect(applications([storageClass])).toEqual(['platform-dev', 'shop-dev']);
+});
