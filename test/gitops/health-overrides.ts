@@ -23,6 +23,7 @@ const RAW: ReadonlyArray<Omit<HealthOverride, 'lua'>> = [
   { group: 'external-secrets.io', kind: 'ExternalSecret', reason: 'no External Secrets controller (nor secret store) runs to sync it' },
   { group: 'bitnami.com', kind: 'SealedSecret', reason: 'no sealed-secrets controller runs to unseal it' },
   { group: 'networking.k8s.io', kind: 'Ingress', reason: 'no ingress controller runs to publish a load-balancer address' },
+  { group: 'keda.sh', kind: 'ScaledObject', reason: 'no KEDA operator runs to create its HPA and set Ready (Argo CD\'s own check waits for that condition)' },
   {
     group: 'autoscaling',
     kind: 'HorizontalPodAutoscaler',
