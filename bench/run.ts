@@ -133,8 +133,8 @@ function seeds(): Array<[string, string]> {
 /**
  * N synthetic systems: the seed specs cycled, each a copy with its top-level name (and any
  * explicit namespace) given a -NNNN suffix and its file named after it, and its hosts moved
- * under a domain of its own (one host belongs to one system). Images and other fields keep
- * the seed's values (a database name, say, has rules of its own).
+ * under a domain of its own (one host belongs to one system), and the object names its patches
+ * target renamed with it. Images and other fields keep the seed's values (a database name, say, has rules of its own).
  */
 function generate(n: number, dir: string): void {
   rmSync(dir, { recursive: true, force: true });
@@ -145,7 +145,11 @@ function generate(n: number, dir: string): void {
     const suffix = String(i).padStart(4, '0');
     const name = `${seedName}-${suffix}`;
     const renamed = uniqueHosts(
-      text.replace(/^name:.*$/m, `name: ${name}`).replace(/^(namespace:\s*)([a-z0-9-]+)\s*$/m, (_line, key: string, ns: string) => `${key}${ns}-${suffix}`),
+      text
+        // Patches and their volumes name the objects synth generates, which carry the system's name.
+        .replace(new RegExp(`(name:\\s*)${seedName}-`, 'g'), `$1${name}-`)
+        .replace(/^name:.*$/m, `name: ${name}`)
+        .replace(/^(namespace:\s*)([a-z0-9-]+)\s*$/m, (_line, key: string, ns: string) => `${key}${ns}-${suffix}`),
       `s${suffix}`,
     );
     writeFileSync(join(dir, `${name}.yaml`), renamed);

@@ -120,10 +120,16 @@ export function checkFlows(ctx: SystemContext, policies: readonly Doc[]): string
   const flows = systemFlows(ctx);
   const workloads = allWorkloads(ctx);
   const openings: Opening[] = [];
+  const solverLabels = canonical(HTTP01_SOLVER_LABELS);
+  const workloadsBySelector = new Map<string, (typeof workloads)[number]>();
+  for (const w of workloads) {
+    const key = canonical(selectorLabels(ctx, w));
+    if (!workloadsBySelector.has(key)) workloadsBySelector.set(key, w);
+  }
   for (const d of policies) {
     if (isDefaultDeny(d.obj)) continue;
     const labels = canonical(d.obj.spec?.podSelector?.matchLabels ?? {});
-    const workload = labels === canonical(HTTP01_SOLVER_LABELS) ? 'acme-solver' : workloads.find((w) => canonical(selectorLabels(ctx, w)) === labels);
+    const workload = labels === solverLabels ? 'acme-solver' : workloadsBySelector.get(labels);
     if (workload === undefined) {
       problems.push(`${d.file}: selects no workload of the spec`);
       continue;
@@ -140,10 +146,19 @@ export function checkFlows(ctx: SystemContext, policies: readonly Doc[]): string
       });
     }
   }
+  // Each flow's end points as openings name them, worked out once: matching is openings × flows.
+  const keys = new Map(
+    flows.map((f) => [
+      f,
+      {
+        ingress: { self: selfKey(f.to), peer: canonical(peerSelector(ctx, f.from)) },
+        egress: { self: selfKey(f.from), peer: canonical(peerSelector(ctx, f.to)) },
+      },
+    ]),
+  );
   const matches = (o: Opening, f: Flow): boolean => {
-    const self = o.direction === 'ingress' ? f.to : f.from;
-    const other = o.direction === 'ingress' ? f.from : f.to;
-    return selfKey(self) === o.workload && canonical(peerSelector(ctx, other)) === o.peer && f.port === o.port && f.protocol === o.protocol;
+    const k = keys.get(f)![o.direction];
+    return f.port === o.port && f.protocol === o.protocol && k.self === o.workload && k.peer === o.peer;
   };
   for (const o of openings) {
     const needed = flows.filter((f) => matches(o, f));

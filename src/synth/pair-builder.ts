@@ -27,6 +27,7 @@ import type { PlatformSpec } from '../spec/platform.generated';
 import { systemPage } from './pages';
 import { manifestFileName, manifestYaml } from './serialize';
 import { objectLimitProblems } from './object-limits';
+import { skipResolveOfPlainData } from './plain-resolve';
 import { schemaProblems, UnknownKindError } from './validate';
 
 /** One system in one environment. */
@@ -92,6 +93,7 @@ export interface PairOptions {
 
 /** Synthesizes one chart in an App of its own and returns its manifests. */
 export function synthesizeChart(build: (app: App) => Chart): Manifest[] {
+  skipResolveOfPlainData();
   const app = new App({ outdir: '/nonexistent', recordConstructMetadata: false });
   const chart = build(app);
   return chart.toJson() as Manifest[];

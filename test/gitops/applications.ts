@@ -45,6 +45,8 @@ export interface ArgoApplication {
       message?: string;
       startedAt?: string;
       finishedAt?: string;
+      /** What was asked: a selective sync (self-heal of drifted objects) lists its resources. */
+      operation?: { sync?: { revision?: string; resources?: Array<{ group?: string; kind: string; name: string; namespace?: string }> } };
       syncResult?: { revision?: string; resources?: ResourceResult[] };
     };
   };
