@@ -30,6 +30,11 @@ export type Tree = Map<string, string>;
 export interface TreeSink {
   has(path: string): boolean;
   set(path: string, content: string): unknown;
+  /**
+   * Takes a file that is already in place with the content it should have (see PairOutput.kept).
+   * @default - the sink cannot: a build that hands it kept files fails
+   */
+  keep?(path: string): unknown;
   readonly size: number;
 }
 
@@ -37,6 +42,13 @@ export interface TreeSink {
 function addFile(sink: TreeSink, path: string, content: string): void {
   if (sink.has(path)) throw new Error(`two objects would be written to ${path}; object names must be unique per kind`);
   sink.set(path, content);
+}
+
+/** Adds one file that is in place already (see PairOutput.kept). */
+function keepFile(sink: TreeSink, path: string): void {
+  if (sink.keep === undefined) throw new Error(`${path} was handed on as already in place, but this output cannot keep files`);
+  if (sink.has(path)) throw new Error(`two objects would be written to ${path}; object names must be unique per kind`);
+  sink.keep(path);
 }
 
 /** Environments in platform order, with the systems that deploy to each. */
@@ -132,6 +144,7 @@ export function buildInto(
     if (out.thrown !== undefined) rethrow(out.thrown);
     for (const e of out.errors) errors.push(new SpecError(e.file, e.path, e.problem));
     for (const [path, content] of out.files) addFile(sink, path, content);
+    for (const path of out.kept ?? []) keepFile(sink, path);
     summaries.push(out.summary!);
     finishEnvironments();
   });

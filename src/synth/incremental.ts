@@ -2,8 +2,9 @@
  * Incremental synth: rebuilds only the system/environment pairs whose inputs changed, through
  * the one pair-building seam (src/synth/pair-builder.ts) and buildInto (src/synth/build.ts):
  * - CachedPairBuilder wraps the serial or worker builder: for a pair whose inputs are
- *   unchanged it hands on the stored output (its summary from the cache, its files as they are
- *   in the output folder), and gives the other pairs to the wrapped builder;
+ *   unchanged it hands on the stored output (its summary from the cache, its files as kept:
+ *   in place in the output folder, not even read), and gives the other pairs to the wrapped
+ *   builder;
  * - cachedEnvironmentFolders does the same for each environment's platform/, apps/ and
  *   bootstrap/ folders, whose input is the summaries of the environment's systems;
  * - InPlaceWriter is the TreeSink of an incremental run: under the output folder's lock it
@@ -142,7 +143,8 @@ function envKey(codeHash: string, platformHash: string, env: string, systems: re
 function statDigest(outDir: string, paths: readonly string[]): string | undefined {
   const hash = createHash('sha256');
   for (const path of paths) {
-    const st = statSync(join(outDir, path), { throwIfNoEntry: false });
+    // Concatenated, not path.join: this runs for every file of dist/ on every incremental run.
+    const st = statSync(`${outDir}/${path}`, { throwIfNoEntry: false });
     if (st === undefined) return undefined;
     hash.update(`${path}:${st.size}:${st.mtimeMs}:${st.ino}\n`);
   }
@@ -253,7 +255,7 @@ export class IncrementalCache {
   private readonly shared = new Map<string, FileStamp | undefined>();
   /** Pair folders built in this run (the others are reused and untouched). */
   readonly rebuilt = new Set<string>();
-  /** Files handed on as read from the output folder: unchanged by definition. */
+  /** Environment folder files handed on as read from the output folder: unchanged by definition. */
   readonly unchanged = new Set<string>();
   readonly pairCount: number;
 
@@ -309,18 +311,17 @@ export class IncrementalCache {
     return this.plans.get(`${pair.env}/${pair.system.environments.get(pair.env)!.name}`)!;
   }
 
-  /** The stored output of a reusable pair: summary with its context made again, files as on disk. */
+  /**
+   * The stored output of a reusable pair: summary with its context made again, and its files
+   * as kept (they are in the output folder as they should be, so they are not even read).
+   */
   reuse(plan: PairPlan): PairOutput {
     const cached = plan.reuse!;
     const { system, env } = plan.pair;
-    const files = cached.files.split('\n').map((path) => {
-      this.unchanged.add(path);
-      return [path, readFileSync(join(this.opts.outDir, path), 'utf8')] as const;
-    });
     const rest = JSON.parse(cached.summary) as Omit<SystemSummary, 'ctx'>;
     const ctx = systemContext(system.environments.get(env)!, resolvePlatform(this.specs.platform, env));
     this.pairs[plan.folder] = cached;
-    return { summary: { ctx, kinds: rest.kinds, autoscaledDeployments: rest.autoscaledDeployments }, files, errors: [] };
+    return { summary: { ctx, kinds: rest.kinds, autoscaledDeployments: rest.autoscaledDeployments }, files: [], kept: cached.files.split('\n'), errors: [] };
   }
 
   /** Records a pair built in this run (its digest is taken once its files are written). */
@@ -473,9 +474,7 @@ export class InPlaceWriter implements TreeSink {
   }
 
   set(path: string, content: string): this {
-    if (this.paths.has(path)) throw new Error(`${path} was staged twice`);
-    if (path === OUTPUT_MARKER) throw new Error(`${path} is synth's marker file; no generated file may take its name`);
-    this.paths.add(path);
+    this.claim(path);
     if (this.unchanged.has(path)) return this;
     const current = readIfFile(join(this.outDir, path));
     if (current !== content) {
@@ -483,6 +482,18 @@ export class InPlaceWriter implements TreeSink {
       (current === undefined ? this.added : this.changed).push(path);
     }
     return this;
+  }
+
+  /** A file of a reused pair: produced, and already in place as it should be. */
+  keep(path: string): this {
+    this.claim(path);
+    return this;
+  }
+
+  private claim(path: string): void {
+    if (this.paths.has(path)) throw new Error(`${path} was staged twice`);
+    if (path === OUTPUT_MARKER) throw new Error(`${path} is synth's marker file; no generated file may take its name`);
+    this.paths.add(path);
   }
 
   /**
@@ -522,9 +533,21 @@ export class InPlaceWriter implements TreeSink {
       names.add(name);
       folders.set(dir, names);
     };
+    // Each folder's chain of parents is added once; a folder in `intact` is not listed.
+    const seen = new Set<string>();
+    const addChain = (dir: string) => {
+      if (dir === '' || seen.has(dir)) return;
+      seen.add(dir);
+      const slash = dir.lastIndexOf('/');
+      const parent = slash < 0 ? '' : dir.slice(0, slash);
+      add(parent, dir.slice(slash + 1));
+      addChain(parent);
+    };
     for (const path of this.paths) {
-      const parts = path.split('/');
-      for (let depth = 1; depth <= parts.length; depth++) add(parts.slice(0, depth - 1).join('/'), parts[depth - 1]);
+      const slash = path.lastIndexOf('/');
+      const dir = slash < 0 ? '' : path.slice(0, slash);
+      if (!intact.has(dir)) add(dir, path.slice(slash + 1));
+      addChain(dir);
     }
     if (!existsSync(this.outDir)) return removed;
     for (const [dir, names] of folders) {

@@ -48,6 +48,12 @@ export interface PairOutput {
   /** Undefined when the build threw (see `thrown`). */
   readonly summary?: SystemSummary;
   readonly files: ReadonlyArray<readonly [string, string]>;
+  /**
+   * Files handed on as they already are in the output folder, unread (the pairs an incremental
+   * run reuses); only a sink that can keep files in place (TreeSink.keep) takes them.
+   * @default - none
+   */
+  readonly kept?: readonly string[];
   readonly errors: readonly PlainSpecError[];
   /** An exception building the pair threw; the whole build rethrows it. */
   readonly thrown?: { readonly value: unknown; readonly plain: boolean };

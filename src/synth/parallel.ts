@@ -25,6 +25,8 @@ import { join } from 'node:path';
 import { isMainThread, MessageChannel, MessagePort, receiveMessageOnPort, Worker, workerData } from 'node:worker_threads';
 import type { LoadedSpecs, LoadedSystem } from '../spec/load';
 import type { PlatformSpec } from '../spec/platform.generated';
+import { resolvePlatform, systemContext } from '../model/context';
+import type { SystemSummary } from '../model/summary';
 import { pairsOf } from './build';
 import { BuildStats, buildPair, Pair, PairBuilder, PairOutput, SerialPairBuilder } from './pair-builder';
 
@@ -95,8 +97,17 @@ interface WorkerInput {
   readonly control: Int32Array;
 }
 
+/**
+ * A pair's output as it crosses threads: the summary without its context, which the main
+ * thread makes again from the spec it holds (as an incremental run does for a reused pair).
+ * Sending it would copy the merged spec and platform of every pair into the main thread's
+ * heap, where an environment's summaries wait for its last system: at N=1000 that was most
+ * of the main thread's live heap.
+ */
+type WireOutput = Omit<PairOutput, 'summary'> & { readonly summary?: Omit<SystemSummary, 'ctx'> };
+
 type WorkerMessage =
-  | { readonly kind: 'results'; readonly results: Array<[number, PairOutput]> }
+  | { readonly kind: 'results'; readonly results: Array<[number, WireOutput]> }
   | { readonly kind: 'failed'; readonly error: PlainError; readonly unreported: number[] };
 
 /** Number of system/environment pairs of a set of specs. */
@@ -202,9 +213,17 @@ function plainError(e: unknown): PlainError {
  * What the environment folders need of a pair is its summary, which is small: the pair's
  * manifests never cross threads, only its files (as text) and summary.
  */
-function buildOnWorker(pair: Pair, platform: PlatformSpec): PairOutput {
-  const out = buildPair(pair, platform);
-  return out.thrown === undefined ? out : { ...out, thrown: { value: plainError(out.thrown.value), plain: true } };
+function buildOnWorker(pair: Pair, platform: PlatformSpec): WireOutput {
+  const { summary, ...out } = buildPair(pair, platform);
+  const wire: WireOutput = summary === undefined ? out : { ...out, summary: { kinds: summary.kinds, autoscaledDeployments: summary.autoscaledDeployments } };
+  return out.thrown === undefined ? wire : { ...wire, thrown: { value: plainError(out.thrown.value), plain: true } };
+}
+
+/** A worker's output with its summary's context made again on this thread. */
+function fromWire(out: WireOutput, pair: Pair, platform: PlatformSpec): PairOutput {
+  if (out.summary === undefined) return out as PairOutput;
+  const ctx = systemContext(pair.system.environments.get(pair.env)!, resolvePlatform(platform, pair.env));
+  return { ...out, summary: { ...out.summary, ctx } };
 }
 
 /**
@@ -242,7 +261,7 @@ export class WorkerPairBuilder implements PairBuilder {
           if (msg.kind === 'results') {
             for (const [i, r] of msg.results) {
               if (i < next || results[i] !== undefined) continue; // already built here after a stall
-              results[i] = r;
+              results[i] = fromWire(r, pairList[i], specs.platform);
               onWorkers++;
             }
           } else {
@@ -301,7 +320,7 @@ export function runWorker(): void {
 }
 
 function work({ platform, systems, pairs, control }: WorkerInput, port: MessagePort): void {
-  let batch: Array<[number, PairOutput]> = [];
+  let batch: Array<[number, WireOutput]> = [];
   const claimed: number[] = [];
   const post = (msg: WorkerMessage) => {
     port.postMessage(msg);

@@ -1,0 +1,16 @@
+import { settingsYamlWouldChange } from '../src/spec/yaml-exactness';
+
+describe('the second YAML parse is skipped only when no word could read back differently', () => {
+  test.each([
+    ['a flow mapping', 'config: { RATIO: 1.50 }\n', 'config.RATIO'],
+    ['a value on the next line', 'config:\n  LIMIT:\n    1e3\n', 'config.LIMIT'],
+    ['an environment override', 'environments:\n  dev:\n    config: { DEBUG: True }\n', 'environments.dev.config.DEBUG'],
+    ['a signed number', 'components:\n  web:\n    env: { OFFSET: +5 }\n', 'components.web.env.OFFSET'],
+  ])('a setting in %s is still found', (_name, text, path) => {
+    expect(settingsYamlWouldChange(text).map((p) => p.path)).toEqual([path]);
+  });
+
+  test('numbers and booleans written as they read back are no problem', () => {
+    expect(settingsYamlWouldChange('config: { PORT: 8080, DEBUG: true, RATIO: 0.5 }\n# 1.0 in a comment\n')).toEqual([]);
+  });
+});
