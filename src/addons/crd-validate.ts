@@ -122,13 +122,13 @@ export function crdProblems(object: CustomObject, releases: AddonReleases): stri
     const kinds = artifact.kinds.filter((k) => k.group === group).map((k) => k.kind);
     return [`kind: ${object.kind} is not among the ${group} kinds whose CRDs crds/ holds for ${where}: ${kinds.join(', ')}; add its CRD file to src/addons/catalogue.ts and run npm run crds`];
   }
-  const served = crd.versions.filter((v) => v.served && v.deprecated !== true).map((v) => `${group}/${v.name}`);
+  const served = () => crd.versions.filter((x) => x.served && x.deprecated !== true).map((x) => `${group}/${x.name}`);
   const v = crd.versions.find((x) => x.name === version);
   if (v === undefined || !v.served) {
-    return [`apiVersion: ${object.apiVersion} ${object.kind} is not served by ${where}; it serves ${served.join(', ')}`];
+    return [`apiVersion: ${object.apiVersion} ${object.kind} is not served by ${where}; it serves ${served().join(', ')}`];
   }
   if (v.deprecated === true) {
-    return [`apiVersion: ${object.apiVersion} ${object.kind} is deprecated in ${where} (the API server warns on every request); use ${served.join(', ')}`];
+    return [`apiVersion: ${object.apiVersion} ${object.kind} is deprecated in ${where} (the API server warns on every request); use ${served().join(', ')}`];
   }
   const key = validatorKey(addon, release, object.apiVersion, object.kind);
   // The default releases' validators are compiled ahead of time (an Argo CD Application takes

@@ -14,6 +14,7 @@ import { buildInto } from '../synth/build';
 import { OutputLockError } from '../synth/output-folder';
 import type { BuildStats } from '../synth/pair-builder';
 import { BuildSettings, pairBuilderFor, pairBuilderForCount, pairCount, prestartWorkers } from '../synth/parallel';
+import { FolderDigests } from '../synth/folder-digests';
 import { CachedPairBuilder, IncrementalCache, InPlaceWriter } from '../synth/incremental';
 import { SpecCache } from '../synth/spec-cache';
 import { CheckSink, isEmptyDiff, StagedWriter, TreeDiff } from '../synth/write';
@@ -125,6 +126,8 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
   // can reuse its cache (one, and the output folder it describes) will most likely not need them.
   const reusable = cacheOpts !== undefined && existsSync(cacheOpts.cacheFile) && existsSync(outDir);
   const workers = reusable ? undefined : prestartWorkers(resolve(opts.apps), opts.build);
+  // ...and the pair folders' states are taken while the specs are read.
+  const digests = reusable ? FolderDigests.start(cacheOpts.cacheFile, outDir) : undefined;
   const onLockWait = (pid: number) => err(`waiting for another synth (pid ${pid}) to finish writing ${opts.out}\n`);
   let cache: IncrementalCache | undefined;
   try {
@@ -136,10 +139,10 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
     if (cacheOpts !== undefined) {
       // The cache is read under the output folder's lock: it describes the folder as its last writer left it.
       inPlace = InPlaceWriter.open(outDir, { onLockWait });
-      cache = IncrementalCache.read(cacheOpts, specs);
+      cache = IncrementalCache.read(cacheOpts, specs, digests);
       if (cache !== undefined && cache.staleCount <= cacheOpts.maxRebuilt) {
         progress.update(`synthesizing what changed since the last run`);
-        const target = inPlace.trust(cache.unchanged);
+        const target = inPlace;
         stats = buildInto(specs, opts.platform, target, new CachedPairBuilder(cache, (n) => pairBuilderForCount(n, opts.build, workers)), cache.folders);
         const written = cache;
         const diff = target.commit(cacheOpts.cacheFile, cache.intactFolders(), () => written.save());
@@ -182,6 +185,7 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
     throw e;
   } finally {
     workers?.close();
+    digests?.close();
     progress.done();
   }
   if (sink instanceof CheckSink) {

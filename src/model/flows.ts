@@ -73,7 +73,22 @@ function outgoing(ctx: SystemContext, from: string, component: string, at: strin
   return flows;
 }
 
-export function systemFlows(ctx: SystemContext): Flow[] {
+/**
+ * Flows are worked out once per context: the network policies, the ACME solver's policy and
+ * the policy gate all read them (a context and its spec are never changed once made).
+ */
+const flowsOf = new WeakMap<SystemContext, readonly Flow[]>();
+
+export function systemFlows(ctx: SystemContext): readonly Flow[] {
+  let flows = flowsOf.get(ctx);
+  if (flows === undefined) {
+    flows = computeFlows(ctx);
+    flowsOf.set(ctx, flows);
+  }
+  return flows;
+}
+
+function computeFlows(ctx: SystemContext): Flow[] {
   const flows: Flow[] = [];
   const seenRoute = new Set<string>();
   (ctx.spec.ingress?.routes ?? []).forEach((route, i) => {

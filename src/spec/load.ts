@@ -150,10 +150,10 @@ export function loadSystem(file: string, platform: PlatformSpec): LoadedSystem {
   }
   if (errors.length > 0) throw new SpecErrors(errors);
 
-  const environments = new Map<string, AppSpec>();
+  const environments = mergedEnvironments(base);
   for (const env of envNames) {
     const override = base.environments[env] ?? {};
-    const merged = deepMerge(base, override);
+    const merged = environments.get(env)!;
     // Report a problem at the override when the override set the field, else at the base.
     const where = (p: Problem): Problem =>
       overrideSets(override, p.path) ? { ...p, path: `environments.${env}.${p.path}` } : p;
@@ -166,10 +166,16 @@ export function loadSystem(file: string, platform: PlatformSpec): LoadedSystem {
       // The same base problem shows up once per environment: report it once.
       if (!errors.some((e) => e.path === p.path && e.problem === p.problem)) report([p]);
     }
-    environments.set(env, merged);
   }
   if (errors.length > 0) throw new SpecErrors(errors);
   return { file: shown, base, environments };
+}
+
+/** Each environment's spec: the base with that environment's overrides merged, sorted by name. */
+export function mergedEnvironments(base: AppSpec): Map<string, AppSpec> {
+  const environments = new Map<string, AppSpec>();
+  for (const env of Object.keys(base.environments).sort()) environments.set(env, deepMerge(base, base.environments[env] ?? {}));
+  return environments;
 }
 
 /** Whether a spec's config or env (base or overrides) holds a number or boolean: only then can YAML have changed one. */

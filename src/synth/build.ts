@@ -16,7 +16,7 @@ import { enforcePolicy, folderOf } from '../policy/gate';
 import { SpecError, SpecErrors } from '../spec/errors';
 import type { LoadedSpecs, LoadedSystem } from '../spec/load';
 import type { PlatformSpec } from '../spec/platform.generated';
-import { BuildStats, folderFiles, Pair, PairBuilder, SerialPairBuilder, synthesizeChart, validateManifests } from './pair-builder';
+import { BuildStats, folderFiles, Pair, PairBuilder, PairOutput, SerialPairBuilder, synthesizeChart, validateManifests } from './pair-builder';
 import { manifestYaml } from './serialize';
 import { ownedOncePerCluster } from './cluster-ownership';
 
@@ -31,10 +31,16 @@ export interface TreeSink {
   has(path: string): boolean;
   set(path: string, content: string): unknown;
   /**
-   * Takes a file that is already in place with the content it should have (see PairOutput.kept).
-   * @default - the sink cannot: a build that hands it kept files fails
+   * Takes a folder that is already in place as it should be, with `files` files (see
+   * PairOutput.kept).
+   * @default - the sink cannot: a build that hands it a kept folder fails
    */
-  keep?(path: string): unknown;
+  keepFolder?(folder: string, files: number): unknown;
+  /**
+   * Takes a file that is already in place as it should be (see EnvironmentFolderBuilder).
+   * @default - the sink cannot: a build that hands it a kept file fails
+   */
+  keepFile?(path: string): unknown;
   readonly size: number;
 }
 
@@ -44,11 +50,17 @@ function addFile(sink: TreeSink, path: string, content: string): void {
   sink.set(path, content);
 }
 
-/** Adds one file that is in place already (see PairOutput.kept). */
+/** Adds one file that is in place already. */
 function keepFile(sink: TreeSink, path: string): void {
-  if (sink.keep === undefined) throw new Error(`${path} was handed on as already in place, but this output cannot keep files`);
+  if (sink.keepFile === undefined) throw new Error(`${path} was handed on as already in place, but this output cannot keep files`);
   if (sink.has(path)) throw new Error(`two objects would be written to ${path}; object names must be unique per kind`);
-  sink.keep(path);
+  sink.keepFile(path);
+}
+
+/** Adds one folder that is in place already (see PairOutput.kept). */
+function keepFolder(sink: TreeSink, kept: NonNullable<PairOutput['kept']>): void {
+  if (sink.keepFolder === undefined) throw new Error(`${kept.folder}/ was handed on as already in place, but this output cannot keep folders`);
+  sink.keepFolder(kept.folder, kept.files);
 }
 
 /** Environments in platform order, with the systems that deploy to each. */
@@ -70,7 +82,8 @@ export type Files = ReadonlyArray<readonly [string, string]>;
 /**
  * Builds the shared folders of one environment (platform/, apps/, bootstrap/) from its
  * systems' summaries; adds what is wrong to `errors`. buildEnvironmentFolders builds them; a
- * cache can wrap it and return the files it stored for the same inputs (src/synth/incremental.ts).
+ * cache can wrap it and, for the same inputs, name the files already in place as kept
+ * (src/synth/incremental.ts).
  */
 export type EnvironmentFolderBuilder = (
   env: string,
@@ -78,7 +91,7 @@ export type EnvironmentFolderBuilder = (
   systems: readonly SystemSummary[],
   platformFile: string,
   errors: SpecError[],
-) => Files;
+) => Files | { readonly kept: readonly string[] };
 
 function folderYaml(folder: string, manifests: readonly Manifest[], source: string, errors: SpecError[], folderNamespace?: string): Array<[string, string]> {
   const files = folderFiles(folder, manifests, folderNamespace);
@@ -87,7 +100,7 @@ function folderYaml(folder: string, manifests: readonly Manifest[], source: stri
 }
 
 /** The shared folders of one environment: platform/, apps/ and bootstrap/. */
-export const buildEnvironmentFolders: EnvironmentFolderBuilder = (env, platformSpec, systems, platformFile, errors) => {
+export const buildEnvironmentFolders = (env: string, platformSpec: PlatformSpec, systems: readonly SystemSummary[], platformFile: string, errors: SpecError[]): Files => {
   const platform = resolvePlatform(platformSpec, env);
   const chart = synthesizeChart((app) => new PlatformChart(app, `platform-${env}`, { platform, systems: systems.map((s) => s.ctx) }));
   const platformManifests = ownedOncePerCluster(platformSpec, env, chart, platformFile, errors);
@@ -134,7 +147,9 @@ export function buildInto(
   let summaries: SystemSummary[] = [];
   const finishEnvironments = () => {
     while (envIndex < environments.length && summaries.length === environments[envIndex].systems.length) {
-      for (const [path, content] of folders(environments[envIndex].env, specs.platform, summaries, platformFile, errors)) addFile(sink, path, content);
+      const out = folders(environments[envIndex].env, specs.platform, summaries, platformFile, errors);
+      if ('kept' in out) for (const path of out.kept) keepFile(sink, path);
+      else for (const [path, content] of out) addFile(sink, path, content);
       envIndex++;
       summaries = [];
     }
@@ -144,7 +159,7 @@ export function buildInto(
     if (out.thrown !== undefined) rethrow(out.thrown);
     for (const e of out.errors) errors.push(new SpecError(e.file, e.path, e.problem));
     for (const [path, content] of out.files) addFile(sink, path, content);
-    for (const path of out.kept ?? []) keepFile(sink, path);
+    if (out.kept !== undefined) keepFolder(sink, out.kept);
     summaries.push(out.summary!);
     finishEnvironments();
   });

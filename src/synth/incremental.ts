@@ -38,10 +38,11 @@ import type { LoadedSpecs, LoadedSystem } from '../spec/load';
 import { buildEnvironmentFolders, EnvironmentFolderBuilder, pairsOf, TreeSink } from './build';
 import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT, OutputLock, OutputLockError } from './output-folder';
 import type { BuildStats, Pair, PairBuilder, PairOutput } from './pair-builder';
+import { fileVersion, FolderDigests, folderDigest, FolderState } from './folder-digests';
 import { recoverInterruptedWrite, TreeDiff } from './write';
 
 /** Bumped whenever the layout of the cache file changes: an older file then means a full synth. */
-const CACHE_VERSION = 4;
+const CACHE_VERSION = 6;
 
 /** What a file looked like when synth wrote it: any change on disk shows in one of these. */
 interface FileStamp {
@@ -57,21 +58,26 @@ interface CachedPair {
   readonly key: string;
   /**
    * The pair's SystemSummary without its context, as JSON (parsed only when the pair is
-   * reused; kept as one string, the cache of a thousand systems reads in a fraction of the time).
+   * reused, once per distinct summary: most systems of one seed share theirs).
    */
   readonly summary: string;
-  /** The pair's files, relative to the output folder, one per line. */
-  readonly files: string;
-  /** Hash of the size, mtime and inode of each of them as written (see statDigest). */
+  /** How many files the pair's folder holds. */
+  readonly files: number;
+  /** Hash of the name, size, mtime and inode of each file of its folder as written (see src/synth/folder-digests.ts). */
   readonly digest: string;
 }
+
+/** A pair as the cache file holds it: its summary as an index into CacheFile.summaries. */
+type StoredPair = Omit<CachedPair, 'summary'> & { readonly summary: number };
 
 interface CacheFile {
   readonly version: number;
   readonly codeHash: string;
   readonly outDir: string;
   /** By `<env>/<system>`, the pair's folder. */
-  readonly pairs: Record<string, CachedPair>;
+  readonly pairs: Record<string, StoredPair>;
+  /** The distinct summaries of the pairs (a thousand systems have a few dozen): the file stays small. */
+  readonly summaries: readonly string[];
   /** Files of the environment folders (platform/, apps/, bootstrap/). */
   readonly shared: Record<string, FileStamp>;
   /** By environment, the hash of what its folders were built from (see envKey). */
@@ -139,18 +145,6 @@ function envKey(codeHash: string, platformHash: string, env: string, systems: re
   return sha256(JSON.stringify([codeHash, platformHash, env, read]));
 }
 
-/** Hash of the size, mtime and inode of files under `outDir`; undefined when one is missing. */
-function statDigest(outDir: string, paths: readonly string[]): string | undefined {
-  const hash = createHash('sha256');
-  for (const path of paths) {
-    // Concatenated, not path.join: this runs for every file of dist/ on every incremental run.
-    const st = statSync(`${outDir}/${path}`, { throwIfNoEntry: false });
-    if (st === undefined) return undefined;
-    hash.update(`${path}:${st.size}:${st.mtimeMs}:${st.ino}\n`);
-  }
-  return hash.digest('base64');
-}
-
 function stampOf(abs: string): FileStamp {
   const st = statSync(abs);
   return { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
@@ -161,27 +155,33 @@ function stampMatches(abs: string, want: FileStamp): boolean {
   return st !== undefined && st.size === want.size && st.mtimeMs === want.mtimeMs && st.ino === want.ino;
 }
 
-function readCache(opts: IncrementalOptions): CacheFile | undefined {
+/** What a run reads of the cache file: its pairs with their summaries in place. */
+type StoredCache = Omit<CacheFile, 'pairs' | 'summaries'> & { readonly pairs: Record<string, CachedPair> };
+
+function readCache(opts: IncrementalOptions): StoredCache | undefined {
   try {
     const cache = deserialize(readFileSync(opts.cacheFile)) as CacheFile;
     if (cache.version !== CACHE_VERSION || cache.codeHash !== opts.codeHash || cache.outDir !== opts.outDir) return undefined;
-    if (typeof cache.pairs !== 'object' || typeof cache.shared !== 'object' || typeof cache.envs !== 'object') return undefined;
-    return cache;
+    if (typeof cache.pairs !== 'object' || !Array.isArray(cache.summaries) || typeof cache.shared !== 'object' || typeof cache.envs !== 'object') return undefined;
+    const pairs: Record<string, CachedPair> = {};
+    for (const [folder, p] of Object.entries(cache.pairs)) {
+      const summary = cache.summaries[p.summary];
+      if (typeof summary !== 'string') return undefined;
+      pairs[folder] = { ...p, summary };
+    }
+    return { ...cache, pairs };
   } catch {
     return undefined; // no cache, or one that does not parse: a full synth
   }
 }
 
-/** Whether every file of a pair's folder is exactly as recorded, and no other file is there. */
-function folderIntact(outDir: string, folder: string, pair: CachedPair): boolean {
-  let names: string[];
-  try {
-    names = readdirSync(join(outDir, folder));
-  } catch {
-    return false;
-  }
-  const files = pair.files.split('\n');
-  return names.length === files.length && statDigest(outDir, files) === pair.digest;
+/**
+ * Whether every file of a pair's folder is exactly as recorded, and no other file is there;
+ * from `states` (taken by FolderDigests) when it holds the folder.
+ */
+function folderIntact(outDir: string, folder: string, pair: CachedPair, states?: ReadonlyMap<string, FolderState | undefined>): boolean {
+  const now = states?.has(folder) ? states.get(folder) : folderDigest(outDir, folder);
+  return now !== undefined && now.files === pair.files && now.digest === pair.digest;
 }
 
 /**
@@ -253,19 +253,21 @@ export class IncrementalCache {
   private readonly envs: Record<string, string> = {};
   /** Environment folder files this run produced, and whether they were kept as they were. */
   private readonly shared = new Map<string, FileStamp | undefined>();
+  /** Summaries parsed so far, by their JSON (pairs share them; they are only read). */
+  private readonly parsedSummaries = new Map<string, Omit<SystemSummary, 'ctx'>>();
   /** Pair folders built in this run (the others are reused and untouched). */
   readonly rebuilt = new Set<string>();
-  /** Environment folder files handed on as read from the output folder: unchanged by definition. */
-  readonly unchanged = new Set<string>();
   readonly pairCount: number;
 
   /**
    * @param stored what the previous run stored; undefined plans a full synth (every pair built)
+   * @param states the pair folders' states, when taken already (see FolderDigests)
    */
   constructor(
     private readonly opts: IncrementalOptions,
     private readonly specs: LoadedSpecs,
-    private readonly stored: CacheFile | undefined,
+    private readonly stored: StoredCache | undefined,
+    states?: ReadonlyMap<string, FolderState | undefined>,
   ) {
     this.platformHash = sha256(JSON.stringify(specs.platform));
     const fileKeys = new Map<string, string>();
@@ -283,15 +285,20 @@ export class IncrementalCache {
       // The merged spec is hashed only when its file changed: an edit to one environment's
       // overrides then rebuilds that environment only.
       const key = cached !== undefined && cached.fileKey === fk ? cached.key : pairKey(opts.codeHash, this.platformHash, system, env);
-      const reusable = cached !== undefined && cached.key === key && folderIntact(opts.outDir, folder, cached);
+      const reusable = cached !== undefined && cached.key === key && folderIntact(opts.outDir, folder, cached, states);
       this.plans.set(folder, { pair, folder, fileKey: fk, key, reuse: reusable ? cached : undefined });
     }
   }
 
-  /** Reads the cache of `opts.outDir`; undefined when there is none usable. Call holding the output folder's lock. */
-  static read(opts: IncrementalOptions, specs: LoadedSpecs): IncrementalCache | undefined {
+  /**
+   * Reads the cache of `opts.outDir`; undefined when there is none usable. Call holding the
+   * output folder's lock. `digests`, started before the lock was taken, are used when they
+   * were taken from this same cache file.
+   */
+  static read(opts: IncrementalOptions, specs: LoadedSpecs, digests?: FolderDigests): IncrementalCache | undefined {
+    const states = digests?.take(fileVersion(opts.cacheFile));
     const stored = readCache(opts);
-    return stored === undefined ? undefined : new IncrementalCache(opts, specs, stored);
+    return stored === undefined ? undefined : new IncrementalCache(opts, specs, stored, states);
   }
 
   /** A cache for a full synth: every pair is built and recorded. */
@@ -312,28 +319,32 @@ export class IncrementalCache {
   }
 
   /**
-   * The stored output of a reusable pair: summary with its context made again, and its files
-   * as kept (they are in the output folder as they should be, so they are not even read).
+   * The stored output of a reusable pair: summary with its context made again, and its folder
+   * as kept (its files are in the output folder as they should be: not even listed).
    */
   reuse(plan: PairPlan): PairOutput {
     const cached = plan.reuse!;
     const { system, env } = plan.pair;
-    const rest = JSON.parse(cached.summary) as Omit<SystemSummary, 'ctx'>;
+    let rest = this.parsedSummaries.get(cached.summary);
+    if (rest === undefined) {
+      rest = JSON.parse(cached.summary) as Omit<SystemSummary, 'ctx'>;
+      this.parsedSummaries.set(cached.summary, rest);
+    }
     const ctx = systemContext(system.environments.get(env)!, resolvePlatform(this.specs.platform, env));
     this.pairs[plan.folder] = cached;
-    return { summary: { ctx, kinds: rest.kinds, autoscaledDeployments: rest.autoscaledDeployments }, files: [], kept: cached.files.split('\n'), errors: [] };
+    return { summary: { ctx, kinds: rest.kinds, autoscaledDeployments: rest.autoscaledDeployments }, files: [], kept: { folder: plan.folder, files: cached.files }, errors: [] };
   }
 
   /** Records a pair built in this run (its digest is taken once its files are written). */
   record(plan: PairPlan, out: PairOutput): void {
     if (out.summary === undefined) return; // the build throws
     const { ctx: _ctx, ...rest } = out.summary;
-    this.pairs[plan.folder] = { fileKey: plan.fileKey, key: plan.key, summary: JSON.stringify(rest), files: out.files.map(([p]) => p).join('\n'), digest: '' };
+    this.pairs[plan.folder] = { fileKey: plan.fileKey, key: plan.key, summary: JSON.stringify(rest), files: out.files.length, digest: '' };
     this.rebuilt.add(plan.folder);
   }
 
   /**
-   * The environment folders' builder: the files as they are in the output folder when what
+   * The environment folders' builder: the files as kept in the output folder when what
    * they read of the environment's summaries (envSummary) is what they were built from and no
    * file of them changed on disk; else buildEnvironmentFolders, from those same envSummaries.
    */
@@ -345,11 +356,8 @@ export class IncrementalCache {
     if (stored !== undefined && stored.envs[env] === key) {
       const own = Object.keys(stored.shared).filter((p) => p.startsWith(`${env}/`));
       if (own.length > 0 && own.every((p) => stampMatches(join(this.opts.outDir, p), stored.shared[p]))) {
-        return own.map((path) => {
-          this.unchanged.add(path);
-          this.shared.set(path, stored.shared[path]);
-          return [path, readFileSync(join(this.opts.outDir, path), 'utf8')] as const;
-        });
+        for (const path of own) this.shared.set(path, stored.shared[path]);
+        return { kept: own };
       }
     }
     const files = buildEnvironmentFolders(env, platformSpec, systems, platformFile, errors);
@@ -365,13 +373,20 @@ export class IncrementalCache {
   /** Writes the cache for the output folder as it is now (after a successful write, holding its lock). */
   save(): void {
     const outDir = this.opts.outDir;
-    const pairs: Record<string, CachedPair> = {};
+    const pairs: Record<string, StoredPair> = {};
+    const summaries: string[] = [];
+    const summaryIndex = new Map<string, number>();
     for (const [folder, p] of Object.entries(this.pairs)) {
-      pairs[folder] = this.rebuilt.has(folder) ? { ...p, digest: statDigest(outDir, p.files.split('\n')) ?? '' } : p;
+      let summary = summaryIndex.get(p.summary);
+      if (summary === undefined) {
+        summary = summaries.push(p.summary) - 1;
+        summaryIndex.set(p.summary, summary);
+      }
+      pairs[folder] = { ...p, summary, digest: this.rebuilt.has(folder) ? (folderDigest(outDir, folder)?.digest ?? '') : p.digest };
     }
     const shared: Record<string, FileStamp> = {};
     for (const [path, stamp] of this.shared) shared[path] = stamp ?? stampOf(join(outDir, path));
-    writeCache(this.opts, { version: CACHE_VERSION, codeHash: this.opts.codeHash, outDir, pairs, shared, envs: this.envs });
+    writeCache(this.opts, { version: CACHE_VERSION, codeHash: this.opts.codeHash, outDir, pairs, summaries, shared, envs: this.envs });
   }
 }
 
@@ -437,10 +452,12 @@ function readIfFile(path: string): string | undefined {
  */
 export class InPlaceWriter implements TreeSink {
   private readonly paths = new Set<string>();
+  /** Folders of reused pairs, kept whole (see keepFolder), and how many files they hold. */
+  private readonly keptFolders = new Set<string>();
+  private keptFiles = 0;
   private readonly pending = new Map<string, string>();
   private readonly added: string[] = [];
   private readonly changed: string[] = [];
-  private unchanged: ReadonlySet<string> = new Set();
 
   /** Takes the lock of `outDir` (waiting for another writer) and puts back a tree a killed full synth left aside. */
   constructor(
@@ -459,23 +476,16 @@ export class InPlaceWriter implements TreeSink {
     return new InPlaceWriter(outDir, new OutputLock(outDir).acquire({ timeoutMs: hooks.lockTimeoutMs, onWait: hooks.onLockWait }));
   }
 
-  /** The files known to be as in the output folder already (see IncrementalCache.unchanged). */
-  trust(unchanged: ReadonlySet<string>): this {
-    this.unchanged = unchanged;
-    return this;
-  }
-
   get size(): number {
-    return this.paths.size;
+    return this.paths.size + this.keptFiles;
   }
 
   has(path: string): boolean {
-    return this.paths.has(path);
+    return this.paths.has(path) || this.keptFolders.has(path.slice(0, path.lastIndexOf('/')));
   }
 
   set(path: string, content: string): this {
     this.claim(path);
-    if (this.unchanged.has(path)) return this;
     const current = readIfFile(join(this.outDir, path));
     if (current !== content) {
       this.pending.set(path, content);
@@ -484,8 +494,8 @@ export class InPlaceWriter implements TreeSink {
     return this;
   }
 
-  /** A file of a reused pair: produced, and already in place as it should be. */
-  keep(path: string): this {
+  /** A file produced, and in place as it should be already. */
+  keepFile(path: string): this {
     this.claim(path);
     return this;
   }
@@ -495,6 +505,15 @@ export class InPlaceWriter implements TreeSink {
     if (path === OUTPUT_MARKER) throw new Error(`${path} is synth's marker file; no generated file may take its name`);
     this.paths.add(path);
   }
+
+  /** The folder of a reused pair: produced, with its files in place as they should be. */
+  keepFolder(folder: string, files: number): this {
+    if (this.keptFolders.has(folder)) throw new Error(`${folder}/ was staged twice`);
+    this.keptFolders.add(folder);
+    this.keptFiles += files;
+    return this;
+  }
+
 
   /**
    * Writes the changed files, removes what was not produced (folders in `intact` hold exactly
@@ -549,6 +568,7 @@ export class InPlaceWriter implements TreeSink {
       if (!intact.has(dir)) add(dir, path.slice(slash + 1));
       addChain(dir);
     }
+    for (const folder of this.keptFolders) addChain(folder);
     if (!existsSync(this.outDir)) return removed;
     for (const [dir, names] of folders) {
       if (intact.has(dir)) continue;

@@ -49,11 +49,12 @@ export interface PairOutput {
   readonly summary?: SystemSummary;
   readonly files: ReadonlyArray<readonly [string, string]>;
   /**
-   * Files handed on as they already are in the output folder, unread (the pairs an incremental
-   * run reuses); only a sink that can keep files in place (TreeSink.keep) takes them.
+   * Instead of files: the pair's folder, already in the output folder as it should be, and how
+   * many files it holds (a pair an incremental run reuses; its files are not even listed).
+   * Only a sink that can keep folders in place (TreeSink.keepFolder) takes it.
    * @default - none
    */
-  readonly kept?: readonly string[];
+  readonly kept?: { readonly folder: string; readonly files: number };
   readonly errors: readonly PlainSpecError[];
   /** An exception building the pair threw; the whole build rethrows it. */
   readonly thrown?: { readonly value: unknown; readonly plain: boolean };
