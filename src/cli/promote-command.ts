@@ -8,19 +8,19 @@
  * target environment refuses (e.g. no digest where platform.yaml requires one), or an invalid
  * spec (the spec is then left as it was); 2 usage error.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { AppSpec } from '../spec/app-spec.generated';
 import { setScalarInText } from '../spec/edit';
 import { SpecErrors } from '../spec/errors';
 import { parseImage } from '../spec/image-reference';
-import { displayPath, loadSpecs, specFiles } from '../spec/load';
+import { displayPath, loadSpecs } from '../spec/load';
 import { buildTree } from '../synth/build';
 import { pairBuilderFor } from '../synth/parallel';
 import { readTree, writeTree } from '../synth/write';
 import { buildSettingsFromEnv, CommandIO, parseCommandArgs, reportSpecErrors, UsageError } from './command';
 import { nonEmpty, renderChanges, SOURCE_FLAGS, summaryTable, treeChanges } from './diff-command';
-import { guardInputDir, guardOutputDir } from './output-guard';
+import { specEditTarget } from './spec-edit-target';
 
 export const PROMOTE_USAGE = `Usage: npm run promote -- --app SYSTEM --from ENV --to ENV [--apps DIR] [--out DIR] [--platform FILE]
 
@@ -89,20 +89,9 @@ export function planPromotion(from: AppSpec, to: AppSpec): { promotions: ImagePr
 }
 
 export function runPromote(opts: PromoteOptions, io: CommandIO): number {
-  // promote replaces --out whole, as synth does: refuse a folder that is not synth's before editing the spec.
-  const appsDir = guardInputDir(opts.apps, '--apps', { mustExist: true });
-  const outDir = guardOutputDir(opts.out, {
-    protect: [
-      { path: opts.apps, what: 'the specs folder (--apps)' },
-      { path: opts.platform, what: 'the platform file (--platform)' },
-    ],
-  });
-  const file = [join(appsDir, `${opts.app}.yaml`), join(appsDir, `${opts.app}.yml`)].find((f) => existsSync(f)) ?? join(appsDir, `${opts.app}.yaml`);
-  if (!existsSync(file)) {
-    const known = specFiles(appsDir).map((f) => basename(f).replace(/\.ya?ml$/, ''));
-    io.err(`error: --app ${opts.app}: there is no ${displayPath(file)}; known systems: ${known.join(', ') || '(none)'}\n`);
-    return 1;
-  }
+  const target = specEditTarget(opts, io);
+  if (target === undefined) return 1;
+  const { appsDir, outDir, file } = target;
 
   io.progress.update(`loading specs from ${opts.apps}/`);
   let specs;

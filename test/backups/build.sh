@@ -9,25 +9,15 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "$here/../.." && pwd)"
 bin_dir="${BACKUPS_BIN_DIR:-$repo_root/.cache/backups-bin}"
 recipe=1
+force=0
 log() { printf '[backups-build] %s\n' "$*" >&2; }
+# shellcheck source=../support/go-build.sh
+source "$repo_root/test/support/go-build.sh"
 
 command -v go >/dev/null 2>&1 || { log "error: 'go' is not on PATH (versitygw v1.8.0 needs Go >= 1.25)"; exit 1; }
-version="$(awk '$1 == "require" && $2 == "github.com/versity/versitygw" { print $3 } $1 == "github.com/versity/versitygw" && $2 ~ /^v/ { print $2 }' "$here/s3/go.mod" | head -n1)"
+version="$(pinned "$here/s3/go.mod" github.com/versity/versitygw)"
 [[ -n "$version" ]] || { log "error: no github.com/versity/versitygw version in $here/s3/go.mod"; exit 1; }
-stamp="versitygw github.com/versity/versitygw@$version recipe=$recipe mod=$(cat "$here/s3/go.mod" "$here/s3/go.sum" | sha256sum | cut -c1-16)"
+stamp="versitygw github.com/versity/versitygw@$version recipe=$recipe mod=$(mod_hash "$here/s3/go.mod" "$here/s3/go.sum")"
 
-mkdir -p "$bin_dir"
-exec 9>"$bin_dir/.lock"
-flock 9
-if [[ -x "$bin_dir/versitygw" && -f "$bin_dir/.stamp" ]] && grep -qxF "$stamp" "$bin_dir/.stamp"; then
-  log "versitygw is up to date ($stamp)"
-  exit 0
-fi
-log "building versitygw $version"
-t0=$(date +%s)
-out="$bin_dir/.versitygw.tmp.$$"
-( cd "$here/s3" && CGO_ENABLED=0 go build -mod=readonly -trimpath -ldflags "-s -w" -o "$out" github.com/versity/versitygw/cmd/versitygw ) \
-  || { rm -f "$out"; log "error: building versitygw failed"; exit 1; }
-mv -f "$out" "$bin_dir/versitygw"
-echo "$stamp" >"$bin_dir/.stamp"
-log "built versitygw in $(( $(date +%s) - t0 ))s"
+lock_bin_dir
+go_build versitygw "$here/s3" github.com/versity/versitygw/cmd/versitygw "$stamp" local -ldflags "-s -w"

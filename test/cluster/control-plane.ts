@@ -17,9 +17,9 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePorts } from '../support/free-ports';
 
 export interface ControlPlane {
   /** https://127.0.0.1:<port> */
@@ -305,26 +305,6 @@ function openssl(args: string[]): Promise<void> {
         : `control plane: openssl ${args[0]} failed: ${err.message}\n${stderr}`));
     });
   });
-}
-
-async function freePorts(n: number): Promise<number[]> {
-  // Hold all listeners open until every port is known, so they are distinct.
-  const servers: net.Server[] = [];
-  try {
-    const ports: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const srv = net.createServer();
-      servers.push(srv);
-      await new Promise<void>((resolve, reject) => {
-        srv.once('error', reject);
-        srv.listen(0, '127.0.0.1', () => resolve());
-      });
-      ports.push((srv.address() as net.AddressInfo).port);
-    }
-    return ports;
-  } finally {
-    await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
-  }
 }
 
 interface Response { status: number; body: string }

@@ -13,7 +13,8 @@ import { Api, K8sObject } from '../cluster/api';
 import type { ControlPlane } from '../cluster/control-plane';
 import { gitopsFile } from './binaries';
 import { HEALTH_OVERRIDES } from './health-overrides';
-import { freePorts, ProcessGroup, waitForPort } from './processes';
+import { freePorts } from '../support/free-ports';
+import { ProcessGroup, waitForPort } from './processes';
 
 export const ARGOCD_NAMESPACE = 'argocd';
 

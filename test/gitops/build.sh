@@ -48,16 +48,14 @@ recipe=1
 argocd_toolchain=go1.27.4
 
 log() { printf '[gitops-build] %s\n' "$*" >&2; }
-now() { date +%s; }
+# shellcheck source=../support/go-build.sh
+source "$repo_root/test/support/go-build.sh"
 
 if ! command -v go >/dev/null 2>&1; then
   log "error: 'go' is not on PATH (Go >= 1.26 is needed; Argo CD's Go 1.27 is fetched via GOTOOLCHAIN)"
   exit 1
 fi
 
-pinned() { # go.mod module-path
-  awk -v m="$2" '($1 == "require" && $2 == m) { print $3 } ($1 == m && $2 ~ /^v/) { print $2 }' "$1" | head -n1
-}
 argocd_version="$(pinned "$here/argocd/go.mod" github.com/argoproj/argo-cd/v3)"
 kwok_version="$(pinned "$here/kwok/go.mod" sigs.k8s.io/kwok)"
 k8s_version="$(pinned "$cluster/go.mod" k8s.io/kubernetes)"
@@ -66,7 +64,6 @@ if [[ -z "$argocd_version" || -z "$kwok_version" || -z "$k8s_version" ]]; then
   exit 1
 fi
 
-mod_hash() { cat "$@" | sha256sum | cut -c1-16; }
 argocd_stamp="argocd github.com/argoproj/argo-cd/v3@$argocd_version $argocd_toolchain recipe=$recipe mod=$(mod_hash "$here/argocd/go.mod" "$here/argocd/go.sum")"
 kwok_stamp="kwok sigs.k8s.io/kwok@$kwok_version recipe=$recipe mod=$(mod_hash "$here/kwok/go.mod" "$here/kwok/go.sum")"
 kcm_stamp="kube-controller-manager k8s.io/kubernetes@$k8s_version recipe=$recipe mod=$(mod_hash "$cluster/go.mod" "$cluster/go.sum")"
@@ -74,48 +71,12 @@ sched_stamp="kube-scheduler k8s.io/kubernetes@$k8s_version recipe=$recipe mod=$(
 stages_stamp="kwok-stages sigs.k8s.io/kwok@$kwok_version recipe=$recipe"
 files_stamp="argocd-files github.com/argoproj/argo-cd/v3@$argocd_version recipe=$recipe"
 
-mkdir -p "$bin_dir"
-stamp_file="$bin_dir/.stamp"
-
-# Serialise concurrent runs (e.g. CI and a developer shell).
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$bin_dir/.lock"
-  flock 9
-fi
-
-up_to_date() { # name stamp-line
-  [[ -e "$bin_dir/$1" ]] && [[ -f "$stamp_file" ]] && grep -qxF "$2" "$stamp_file"
-}
-
-write_stamp() { # name stamp-line
-  local tmp="$stamp_file.tmp.$$"
-  { [[ -f "$stamp_file" ]] && grep -v "^$1 " "$stamp_file" || true; echo "$2"; } >"$tmp"
-  mv -f "$tmp" "$stamp_file"
-}
-
-build() { # name module-dir package stamp-line toolchain [go build args...]
-  local name="$1" dir="$2" pkg="$3" stamp="$4" toolchain="$5"; shift 5
-  if [[ $force -eq 0 ]] && up_to_date "$name" "$stamp"; then
-    log "$name is up to date ($stamp)"
-    return 0
-  fi
-  log "building $name from $pkg (${stamp#* })"
-  local t0 out="$bin_dir/.$name.tmp.$$"
-  t0=$(now)
-  (
-    cd "$dir"
-    # -mod=readonly: go.mod/go.sum are committed and complete; never edit them.
-    GOTOOLCHAIN="$toolchain" CGO_ENABLED=0 go build -mod=readonly -trimpath "$@" -o "$out" "$pkg"
-  ) || { rm -f "$out"; log "error: building $name failed"; return 1; }
-  mv -f "$out" "$bin_dir/$name"
-  write_stamp "$name" "$stamp"
-  log "built $name in $(( $(now) - t0 ))s ($(du -h "$bin_dir/$name" | cut -f1))"
-}
+lock_bin_dir
 
 # Files the test takes from the argo-cd module source itself; copied out of the
 # module cache so nothing of Argo CD's is committed here.
 copy_argocd_files() {
-  if [[ $force -eq 0 ]] && up_to_date argocd-crds "$files_stamp" && [[ -x "$bin_dir/git-verify-wrapper.sh" ]]; then
+  if up_to_date argocd-crds "$files_stamp" && [[ -x "$bin_dir/git-verify-wrapper.sh" ]]; then
     log "argocd-crds and git-verify-wrapper.sh are up to date"
     return 0
   fi
@@ -136,7 +97,7 @@ copy_argocd_files() {
 
 # kwok has no built-in stages; kwokctl passes these to it. Copied like the Argo CD files.
 copy_kwok_stages() {
-  if [[ $force -eq 0 ]] && up_to_date kwok-stages "$stages_stamp"; then
+  if up_to_date kwok-stages "$stages_stamp"; then
     log "kwok-stages are up to date"
     return 0
   fi
@@ -158,21 +119,17 @@ copy_kwok_stages() {
   log "copied kwok stages from $src"
 }
 
-start=$(now)
+start=$(date +%s)
 log "go: $(go version | cut -d' ' -f3-), output: $bin_dir"
 
-k8s_minor="${k8s_version#v1.}"; k8s_minor="${k8s_minor%%.*}"
-k8s_ldflags="-s -w"
-for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-  k8s_ldflags+=" -X $pkg.gitVersion=$k8s_version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$k8s_minor -X $pkg.gitTreeState=clean"
-done
+k8s_flags="$(k8s_ldflags "$k8s_version")"
 argocd_ldflags="-s -w -X github.com/argoproj/argo-cd/v3/common.version=${argocd_version#v}"
 
 copy_argocd_files
-build argocd "$here/argocd" github.com/argoproj/argo-cd/v3/cmd "$argocd_stamp" "$argocd_toolchain" -ldflags "$argocd_ldflags"
+go_build argocd "$here/argocd" github.com/argoproj/argo-cd/v3/cmd "$argocd_stamp" "$argocd_toolchain" -ldflags "$argocd_ldflags"
 copy_kwok_stages
-build kwok "$here/kwok" sigs.k8s.io/kwok/cmd/kwok "$kwok_stamp" local -ldflags "-s -w"
-build kube-controller-manager "$cluster" k8s.io/kubernetes/cmd/kube-controller-manager "$kcm_stamp" local -ldflags "$k8s_ldflags"
-build kube-scheduler "$cluster" k8s.io/kubernetes/cmd/kube-scheduler "$sched_stamp" local -ldflags "$k8s_ldflags"
+go_build kwok "$here/kwok" sigs.k8s.io/kwok/cmd/kwok "$kwok_stamp" local -ldflags "-s -w"
+go_build kube-controller-manager "$cluster" k8s.io/kubernetes/cmd/kube-controller-manager "$kcm_stamp" local -ldflags "$k8s_flags"
+go_build kube-scheduler "$cluster" k8s.io/kubernetes/cmd/kube-scheduler "$sched_stamp" local -ldflags "$k8s_flags"
 
-log "done in $(( $(now) - start ))s"
+log "done in $(( $(date +%s) - start ))s"

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { Api } from '../cluster/api';
 import type { ControlPlane } from '../cluster/control-plane';
 import { gitopsFile } from './binaries';
-import { freePorts, ProcessGroup, until } from './processes';
+import { freePorts } from '../support/free-ports';
+import { ProcessGroup, until } from './processes';
 
 /** kwok manages the nodes carrying this annotation (and only those). */
 const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node';

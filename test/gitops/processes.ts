@@ -94,26 +94,6 @@ export function tail(file: string, lines = 30): string {
   }
 }
 
-/** Distinct free loopback ports (all listeners are held until every port is known). */
-export async function freePorts(n: number): Promise<number[]> {
-  const servers: net.Server[] = [];
-  try {
-    const ports: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const srv = net.createServer();
-      servers.push(srv);
-      await new Promise<void>((resolve, reject) => {
-        srv.once('error', reject);
-        srv.listen(0, '127.0.0.1', () => resolve());
-      });
-      ports.push((srv.address() as net.AddressInfo).port);
-    }
-    return ports;
-  } finally {
-    await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
-  }
-}
-
 /** Resolves once something accepts TCP connections on the port. */
 export async function waitForPort(port: number, deadline: number, group: ProcessGroup, what: string): Promise<void> {
   for (;;) {

@@ -25,28 +25,14 @@ for arg in "$@"; do
 done
 
 log() { printf '[sealed-secrets-build] %s\n' "$*" >&2; }
+# shellcheck source=../support/go-build.sh
+source "$repo_root/test/support/go-build.sh"
 command -v go >/dev/null 2>&1 || { log "error: 'go' is not on PATH"; exit 1; }
 
-version="$(awk '$1 == "require" && $2 == "github.com/bitnami/sealed-secrets" { print $3 }' "$here/go.mod")"
+version="$(pinned "$here/go.mod" github.com/bitnami/sealed-secrets)"
 [[ -n "$version" ]] || { log "error: no github.com/bitnami/sealed-secrets version in $here/go.mod"; exit 1; }
 recipe=1
-stamp="controller github.com/bitnami/sealed-secrets@$version recipe=$recipe mod=$(cat "$here/go.mod" "$here/go.sum" | sha256sum | cut -c1-16)"
+stamp="controller github.com/bitnami/sealed-secrets@$version recipe=$recipe mod=$(mod_hash "$here/go.mod" "$here/go.sum")"
 
-mkdir -p "$bin_dir"
-exec 9>"$bin_dir/.lock"
-flock 9
-if [[ $force -eq 0 && -x "$bin_dir/controller" && -f "$bin_dir/.stamp" ]] && grep -qxF "$stamp" "$bin_dir/.stamp"; then
-  log "controller is up to date ($stamp)"
-  exit 0
-fi
-log "building the sealed-secrets controller $version"
-t0=$(date +%s)
-out="$bin_dir/.controller.tmp.$$"
-(
-  cd "$here"
-  # -mod=readonly: go.mod/go.sum are committed and complete; never edit them.
-  CGO_ENABLED=0 go build -mod=readonly -trimpath -ldflags "-s -w -X main.VERSION=$version" -o "$out" github.com/bitnami/sealed-secrets/cmd/controller
-) || { rm -f "$out"; log "error: building the controller failed"; exit 1; }
-mv -f "$out" "$bin_dir/controller"
-echo "$stamp" >"$bin_dir/.stamp"
-log "built controller in $(( $(date +%s) - t0 ))s"
+lock_bin_dir
+go_build controller "$here" github.com/bitnami/sealed-secrets/cmd/controller "$stamp" local -ldflags "-s -w -X main.VERSION=$version"
