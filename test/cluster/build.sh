@@ -19,15 +19,6 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "$here/../.." && pwd)"
 bin_dir="${CLUSTER_BIN_DIR:-$repo_root/.cache/cluster-bin}"
-force=0
-
-for arg in "$@"; do
-  case "$arg" in
-    --force|-f) force=1 ;;
-    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "build.sh: unknown argument: $arg" >&2; exit 2 ;;
-  esac
-done
 
 # Bump when the way the binaries are built changes (flags, ldflags, ...).
 recipe=1
@@ -35,6 +26,7 @@ recipe=1
 log() { printf '[cluster-build] %s\n' "$*" >&2; }
 # shellcheck source=../support/go-build.sh
 source "$repo_root/test/support/go-build.sh"
+build_args 17 "$@"
 
 if ! command -v go >/dev/null 2>&1; then
   log "error: 'go' is not on PATH (Go >= 1.24 is needed to build kube-apiserver)"

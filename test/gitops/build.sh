@@ -32,15 +32,6 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "$here/../.." && pwd)"
 cluster="$repo_root/test/cluster"
 bin_dir="${GITOPS_BIN_DIR:-$repo_root/.cache/gitops-bin}"
-force=0
-
-for arg in "$@"; do
-  case "$arg" in
-    --force|-f) force=1 ;;
-    -h|--help) sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "build.sh: unknown argument: $arg" >&2; exit 2 ;;
-  esac
-done
 
 # Bump when the way the binaries are built changes (flags, ldflags, ...).
 recipe=1
@@ -50,6 +41,7 @@ argocd_toolchain=go1.27.4
 log() { printf '[gitops-build] %s\n' "$*" >&2; }
 # shellcheck source=../support/go-build.sh
 source "$repo_root/test/support/go-build.sh"
+build_args 27 "$@"
 
 if ! command -v go >/dev/null 2>&1; then
   log "error: 'go' is not on PATH (Go >= 1.26 is needed; Argo CD's Go 1.27 is fetched via GOTOOLCHAIN)"

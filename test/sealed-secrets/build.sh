@@ -15,18 +15,11 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "$here/../.." && pwd)"
 bin_dir="${SEALED_SECRETS_BIN_DIR:-$repo_root/.cache/sealed-secrets-bin}"
-force=0
-for arg in "$@"; do
-  case "$arg" in
-    --force|-f) force=1 ;;
-    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "build.sh: unknown argument: $arg" >&2; exit 2 ;;
-  esac
-done
 
 log() { printf '[sealed-secrets-build] %s\n' "$*" >&2; }
 # shellcheck source=../support/go-build.sh
 source "$repo_root/test/support/go-build.sh"
+build_args 12 "$@"
 command -v go >/dev/null 2>&1 || { log "error: 'go' is not on PATH"; exit 1; }
 
 version="$(pinned "$here/go.mod" github.com/bitnami/sealed-secrets)"

@@ -3,10 +3,22 @@
 # recipe, a hash of the module's go.mod and go.sum); it is rebuilt only when it is missing or
 # its stamp line changed. Everything is fetched through the Go module proxy only.
 #
-# The sourcing script sets, before calling these:
-#   bin_dir   output folder
-#   force     1 to rebuild everything, else 0
-#   log()     its own log function (a prefixed line on stderr)
+# The sourcing script sets bin_dir (the output folder) and log() (a prefixed line on stderr),
+# and passes its arguments to build_args.
+
+# Reads the arguments every build script takes: --force (rebuild everything, sets force=1)
+# and --help (prints the script's header comment, lines 2 to help-end).
+build_args() { # help-end args...
+  local help_end="$1" arg; shift
+  force=0
+  for arg in "$@"; do
+    case "$arg" in
+      --force|-f) force=1 ;;
+      -h|--help) sed -n "2,${help_end}p" "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+      *) echo "build.sh: unknown argument: $arg" >&2; exit 2 ;;
+    esac
+  done
+}
 
 # The version a go.mod pins a module at (a require line or a require block entry).
 pinned() { # go.mod module-path
