@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { load } from 'js-yaml';
-import { objectLimitProblems } from '../src/synth/object-limits';
+import { MAX_OBJECT_BYTES, objectLimitProblems, SURELY_SMALL_YAML_BYTES } from '../src/synth/object-limits';
+import { manifestYaml } from '../src/synth/serialize';
 import type { Manifest } from '../src/model/manifest';
 
 const DIST = resolve(__dirname, '..', 'dist');
@@ -75,4 +76,46 @@ test('every object in the committed dist/ passes every limit', () => {
   };
   walk(DIST);
   expect(problems).toEqual([]);
+});
+
+describe('an object whose YAML is small enough skips its serialization safely', () => {
+  const jsonBytes = (m: unknown) => Buffer.byteLength(JSON.stringify(m));
+  const yamlBytes = (m: Manifest) => Buffer.byteLength(manifestYaml(m, 'apps/shop.yaml'));
+
+  test('JSON is at most twice the YAML synth writes, for every object of dist/', () => {
+    const over: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name.endsWith('.yaml')) {
+          const m = load(readFileSync(p, 'utf8')) as Manifest;
+          if (jsonBytes(m) > 2 * yamlBytes(m)) over.push(p);
+        }
+      }
+    };
+    walk(DIST);
+    expect(over).toEqual([]);
+  });
+
+  test.each([
+    ['tabs', '\t'.repeat(5000)],
+    ['newlines', '\n'.repeat(5000)],
+    ['control characters', '\u0001\u0002'.repeat(2500)],
+    ['quotes and backslashes', '"\\'.repeat(2500)],
+    ['many one-letter keys', undefined],
+    ['non-ASCII text', 'ü€😀'.repeat(2000)],
+  ])('JSON is at most twice the YAML for %s', (_name, value) => {
+    const data = value === undefined ? Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`k${i}`, ''])) : { v: value };
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shop-files' }, data } as Manifest;
+    expect(jsonBytes(cm)).toBeLessThanOrEqual(2 * yamlBytes(cm));
+  });
+
+  test('an object over the limit is refused whether or not its YAML size is given', () => {
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shop-files' }, data: { big: 'x'.repeat(MAX_OBJECT_BYTES) } } as Manifest;
+    const problem = expect.stringContaining('Kubernetes refuses objects over');
+    expect(objectLimitProblems(cm, yamlBytes(cm))).toEqual([problem]);
+    expect(objectLimitProblems(cm)).toEqual([problem]);
+    expect(yamlBytes(cm)).toBeGreaterThan(SURELY_SMALL_YAML_BYTES);
+  });
 });

@@ -89,10 +89,22 @@ function templatesOf(m: Manifest): Array<[string, Template]> {
   return out;
 }
 
-/** What the API server would refuse in this object; empty when it would take it. */
-export function objectLimitProblems(m: Manifest): string[] {
+/**
+ * Bytes of YAML below which an object's JSON is surely under MAX_OBJECT_BYTES: JSON is at most
+ * twice as long as the YAML synth writes for the same object (each key and value costs it no
+ * more than two characters of quotes and separators beyond the YAML's own, and each escape at
+ * most twice a literal block's character, as `\t` for a tab), in the same UTF-8;
+ * test/object-limits.test.ts checks the bound on every object of dist/ and on awkward strings.
+ */
+export const SURELY_SMALL_YAML_BYTES = MAX_OBJECT_BYTES / 2 - 4096;
+
+/**
+ * What the API server would refuse in this object; empty when it would take it. `yamlBytes`,
+ * the size of its YAML when it is made already, spares a small object's serialization.
+ */
+export function objectLimitProblems(m: Manifest, yamlBytes?: number): string[] {
   const problems: string[] = [];
-  const bytes = Buffer.byteLength(JSON.stringify(m));
+  const bytes = yamlBytes !== undefined && yamlBytes < SURELY_SMALL_YAML_BYTES ? 0 : Buffer.byteLength(JSON.stringify(m));
   if (bytes > MAX_OBJECT_BYTES) {
     problems.push(`is ${bytes} bytes once built (YAML aliases in the spec expanded); Kubernetes refuses objects over ${MAX_OBJECT_BYTES} bytes: make the config files or values smaller`);
   }

@@ -110,9 +110,10 @@ export function synthesizeChart(build: (app: App) => Chart): Manifest[] {
  * Adds a schema error per problem of each manifest; they name the spec file, the object and the
  * field. Custom objects (generated or added by an escape hatch) are checked against the CRDs of
  * the add-on `releases` platform.yaml names; a kind no schema describes is an error too.
+ * `texts`, each manifest's YAML when it is made already, spare the size check a serialization.
  */
-export function validateManifests(manifests: readonly Manifest[], specFile: string, errors: SpecError[], releases: AddonReleases): void {
-  for (const m of manifests) {
+export function validateManifests(manifests: readonly Manifest[], specFile: string, errors: SpecError[], releases: AddonReleases, texts?: readonly string[]): void {
+  manifests.forEach((m, i) => {
     let problems: string[];
     try {
       problems = schemaProblems(m, releases);
@@ -123,8 +124,9 @@ export function validateManifests(manifests: readonly Manifest[], specFile: stri
     for (const problem of problems) {
       errors.push(new SpecError(specFile, `${m.kind}/${m.metadata.name}`, `does not match the Kubernetes schema: ${problem}`));
     }
-    for (const problem of objectLimitProblems(m)) errors.push(new SpecError(specFile, `${m.kind}/${m.metadata.name}`, problem));
-  }
+    const yamlBytes = texts === undefined ? undefined : Buffer.byteLength(texts[i]);
+    for (const problem of objectLimitProblems(m, yamlBytes)) errors.push(new SpecError(specFile, `${m.kind}/${m.metadata.name}`, problem));
+  });
 }
 
 /** Path in dist/ and manifest of every object of a folder, in order. */
@@ -132,8 +134,14 @@ export function folderFiles(folder: string, manifests: readonly Manifest[], fold
   return manifests.map((manifest) => ({ file: `${folder}/${manifestFileName(manifest, folderNamespace)}`, manifest }));
 }
 
-/** One system in one environment, synthesized and validated (schema and policy); errors are added to `errors`. */
-export function synthesizeSystem(system: LoadedSystem, env: string, platformSpec: PlatformSpec, errors: SpecError[], options: PairOptions = {}): { ctx: SystemContext; manifests: Manifest[] } {
+/** One system in one environment, synthesized, written as YAML and validated (schema and policy); errors are added to `errors`. */
+export function synthesizeSystem(
+  system: LoadedSystem,
+  env: string,
+  platformSpec: PlatformSpec,
+  errors: SpecError[],
+  options: PairOptions = {},
+): { ctx: SystemContext; manifests: Manifest[]; texts: string[] } {
   const ctx = systemContext(system.environments.get(env)!, resolvePlatform(platformSpec, env));
   const field = (f: EscapeField) => escapeFieldPath(system, env, f);
   const report = (problems: readonly Problem[]) => errors.push(...problems.map((p) => new SpecError(system.file, p.path, p.problem)));
@@ -148,13 +156,15 @@ export function synthesizeSystem(system: LoadedSystem, env: string, platformSpec
   const hatched = applyEscapeHatches(ctx, charted, { extraObjects: field('extraObjects'), patches: field('patches') });
   report(hatched.problems);
   const manifests = hatched.manifests;
-  validateManifests(manifests, system.file, errors, resolveAddons(platformSpec));
+  // Their YAML is made here, once: the size check reads its length, buildPair writes it.
+  const texts = manifests.map((m) => manifestYaml(m, system.file));
+  validateManifests(manifests, system.file, errors, resolveAddons(platformSpec), texts);
   const folder = systemFolder(ctx);
   const files = folderFiles(folder, manifests, ctx.namespace);
   const originOf = new Map([...custom!.origins, ...hatched.origins]);
   const origins = new Map(files.flatMap((f) => (originOf.has(objectKey(f.manifest)) ? [[f.file, originOf.get(objectKey(f.manifest))!] as const] : [])));
   enforcePolicy(folderOf(folder, files), system.file, errors, ctx, { origins, waivers: ctx.spec.waivers, waiversField: field('waivers') });
-  return { ctx, manifests };
+  return { ctx, manifests, texts };
 }
 
 /** dist/<env>/<system>, the folder of one system in one environment. */
@@ -169,7 +179,7 @@ export function buildPair(pair: Pair, platform: PlatformSpec, options: PairOptio
   try {
     const s = synthesizeSystem(pair.system, pair.env, platform, errors, options);
     const folder = systemFolder(s.ctx);
-    const files: Array<[string, string]> = folderFiles(folder, s.manifests, s.ctx.namespace).map((f) => [f.file, manifestYaml(f.manifest, pair.system.file)]);
+    const files: Array<[string, string]> = folderFiles(folder, s.manifests, s.ctx.namespace).map((f, i) => [f.file, s.texts[i]]);
     files.push([`${folder}/README.md`, systemPage(s, pair.system.file)]);
     return { summary: summarize(s), files, errors: plain() };
   } catch (e) {
