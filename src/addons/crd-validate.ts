@@ -107,6 +107,39 @@ function message(err: ErrorObject): string {
 }
 
 /**
+ * What checks one kind of one release: its validator, or the problems every object of that
+ * kind has (a kind or version the release does not serve). Worked out once per kind.
+ */
+type KindCheck = { readonly validate: ValidateFunction } | { readonly problems: string[] };
+const kindChecks = new Map<string, KindCheck>();
+
+function kindCheck(addon: keyof AddonReleases, release: string, group: string, version: string, apiVersion: string, kind: string, key: string): KindCheck {
+  const where = `${ADDONS[addon].title} ${release} (platform.yaml addons.${addon})`;
+  const artifact = artifactOf(addon, release);
+  const crd = artifact.kinds.find((k) => k.group === group && k.kind === kind);
+  if (crd === undefined) {
+    const kinds = artifact.kinds.filter((k) => k.group === group).map((k) => k.kind);
+    return { problems: [`kind: ${kind} is not among the ${group} kinds whose CRDs crds/ holds for ${where}: ${kinds.join(', ')}; add its CRD file to src/addons/catalogue.ts and run npm run crds`] };
+  }
+  const served = crd.versions.filter((x) => x.served && x.deprecated !== true).map((x) => `${group}/${x.name}`);
+  const v = crd.versions.find((x) => x.name === version);
+  if (v === undefined || !v.served) {
+    return { problems: [`apiVersion: ${apiVersion} ${kind} is not served by ${where}; it serves ${served.join(', ')}`] };
+  }
+  if (v.deprecated === true) {
+    return { problems: [`apiVersion: ${apiVersion} ${kind} is deprecated in ${where} (the API server warns on every request); use ${served.join(', ')}`] };
+  }
+  // The default releases' validators are compiled ahead of time (an Argo CD Application takes
+  // ~0.7 s to compile, on every run and in every worker); other releases compile once here.
+  let validate = PRECOMPILED[`${addon}@${release}`]?.()[key] ?? validators.get(key);
+  if (validate === undefined) {
+    validate = ajv.compile(compilableSchema(v.schema));
+    validators.set(key, validate);
+  }
+  return { validate };
+}
+
+/**
  * Problems of one custom object against the CRDs of the release that owns its API group, as
  * "field.path: message" lines; undefined when no add-on owns the group (a built-in kind).
  */
@@ -115,31 +148,15 @@ export function crdProblems(object: CustomObject, releases: AddonReleases): stri
   const addon = addonOfGroup(group);
   if (addon === undefined) return undefined;
   const release = releases[addon];
-  const where = `${ADDONS[addon].title} ${release} (platform.yaml addons.${addon})`;
-  const artifact = artifactOf(addon, release);
-  const crd = artifact.kinds.find((k) => k.group === group && k.kind === object.kind);
-  if (crd === undefined) {
-    const kinds = artifact.kinds.filter((k) => k.group === group).map((k) => k.kind);
-    return [`kind: ${object.kind} is not among the ${group} kinds whose CRDs crds/ holds for ${where}: ${kinds.join(', ')}; add its CRD file to src/addons/catalogue.ts and run npm run crds`];
-  }
-  const served = () => crd.versions.filter((x) => x.served && x.deprecated !== true).map((x) => `${group}/${x.name}`);
-  const v = crd.versions.find((x) => x.name === version);
-  if (v === undefined || !v.served) {
-    return [`apiVersion: ${object.apiVersion} ${object.kind} is not served by ${where}; it serves ${served().join(', ')}`];
-  }
-  if (v.deprecated === true) {
-    return [`apiVersion: ${object.apiVersion} ${object.kind} is deprecated in ${where} (the API server warns on every request); use ${served().join(', ')}`];
-  }
   const key = validatorKey(addon, release, object.apiVersion, object.kind);
-  // The default releases' validators are compiled ahead of time (an Argo CD Application takes
-  // ~0.7 s to compile, on every run and in every worker); other releases compile once here.
-  let validate = PRECOMPILED[`${addon}@${release}`]?.()[key] ?? validators.get(key);
-  if (validate === undefined) {
-    validate = ajv.compile(compilableSchema(v.schema));
-    validators.set(key, validate);
+  let check = kindChecks.get(key);
+  if (check === undefined) {
+    check = kindCheck(addon, release, group, version, object.apiVersion, object.kind, key);
+    kindChecks.set(key, check);
   }
-  if (validate(object)) return [];
-  return (validate.errors ?? []).map(message);
+  if ('problems' in check) return [...check.problems];
+  if (check.validate(object)) return [];
+  return (check.validate.errors ?? []).map(message);
 }
 
 export function pointerToPath(pointer: string): string {

@@ -139,7 +139,7 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
     if (cacheOpts !== undefined) {
       // The cache is read under the output folder's lock: it describes the folder as its last writer left it.
       inPlace = InPlaceWriter.open(outDir, { onLockWait });
-      cache = IncrementalCache.read(cacheOpts, specs, digests);
+      cache = IncrementalCache.read(cacheOpts, specs, digests, specCache?.keys);
       if (cache !== undefined && cache.staleCount <= cacheOpts.maxRebuilt) {
         progress.update(`synthesizing what changed since the last run`);
         const target = inPlace;
@@ -153,7 +153,7 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
       // No usable cache, or too much changed: a full synth, which records a new cache.
       inPlace.abort();
       inPlace = undefined;
-      cache = IncrementalCache.full(cacheOpts, specs);
+      cache = IncrementalCache.full(cacheOpts, specs, specCache?.keys);
     }
     sink = opts.check ? new CheckSink(outDir) : new StagedWriter(outDir, { onLockWait });
     const target = sink;

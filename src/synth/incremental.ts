@@ -39,6 +39,7 @@ import { buildEnvironmentFolders, EnvironmentFolderBuilder, pairsOf, TreeSink } 
 import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT, OutputLock, OutputLockError } from './output-folder';
 import type { BuildStats, Pair, PairBuilder, PairOutput } from './pair-builder';
 import { fileVersion, FolderDigests, folderDigest, FolderState } from './folder-digests';
+import { specKey } from './spec-cache';
 import { recoverInterruptedWrite, TreeDiff } from './write';
 
 /** Bumped whenever the layout of the cache file changes: an older file then means a full synth. */
@@ -124,8 +125,9 @@ function pairKey(codeHash: string, platformHash: string, system: LoadedSystem, e
   return sha256(JSON.stringify([codeHash, platformHash, system.file, env, { ...spec, environments: Object.keys(spec.environments) }]));
 }
 
-function fileKey(codeHash: string, platformHash: string, file: string, content: Buffer): string {
-  return createHash('sha256').update(`${codeHash}\0${platformHash}\0${file}\0`).update(content).digest('base64');
+/** Hash of the code and of a spec file's path, content and platform.yaml (its specKey). */
+function fileKey(codeHash: string, specKeyOfFile: string): string {
+  return sha256(`${codeHash}\0${specKeyOfFile}`);
 }
 
 /**
@@ -139,10 +141,23 @@ function envSummary(s: SystemSummary): SystemSummary {
   return { ctx: { system, env, namespace, platform } as SystemSummary['ctx'], kinds: s.kinds, autoscaledDeployments: s.autoscaledDeployments };
 }
 
+/** JSON of the kind lists and Deployment lists of summaries, which reused pairs share. */
+const listJson = new WeakMap<readonly unknown[], string>();
+
+function jsonOfList(list: readonly unknown[]): string {
+  let json = listJson.get(list);
+  if (json === undefined) {
+    json = JSON.stringify(list);
+    listJson.set(list, json);
+  }
+  return json;
+}
+
 /** Hash of what an environment's folders are built from (see envSummary; the platform is in platformHash). */
 function envKey(codeHash: string, platformHash: string, env: string, systems: readonly SystemSummary[]): string {
-  const read = systems.map((s) => [s.ctx.system, s.ctx.env, s.ctx.namespace, s.kinds, s.autoscaledDeployments]);
-  return sha256(JSON.stringify([codeHash, platformHash, env, read]));
+  const hash = createHash('sha256').update(JSON.stringify([codeHash, platformHash, env]));
+  for (const s of systems) hash.update(`\n${JSON.stringify([s.ctx.system, s.ctx.env, s.ctx.namespace])}${jsonOfList(s.kinds)}${jsonOfList(s.autoscaledDeployments)}`);
+  return hash.digest('base64');
 }
 
 function stampOf(abs: string): FileStamp {
@@ -253,6 +268,8 @@ export class IncrementalCache {
   private readonly envs: Record<string, string> = {};
   /** Environment folder files this run produced, and whether they were kept as they were. */
   private readonly shared = new Map<string, FileStamp | undefined>();
+  /** Each environment's resolved platform, shared by the contexts of reused pairs (only read). */
+  private readonly platforms = new Map<string, ReturnType<typeof resolvePlatform>>();
   /** Summaries parsed so far, by their JSON (pairs share them; they are only read). */
   private readonly parsedSummaries = new Map<string, Omit<SystemSummary, 'ctx'>>();
   /** Pair folders built in this run (the others are reused and untouched). */
@@ -262,12 +279,15 @@ export class IncrementalCache {
   /**
    * @param stored what the previous run stored; undefined plans a full synth (every pair built)
    * @param states the pair folders' states, when taken already (see FolderDigests)
+   * @param specKeys by spec file, a hash of its path, content and platform.yaml when one is
+   *   known already (see SpecCache.keys); the others are read and hashed here
    */
   constructor(
     private readonly opts: IncrementalOptions,
     private readonly specs: LoadedSpecs,
     private readonly stored: StoredCache | undefined,
     states?: ReadonlyMap<string, FolderState | undefined>,
+    specKeys?: ReadonlyMap<string, string>,
   ) {
     this.platformHash = sha256(JSON.stringify(specs.platform));
     const fileKeys = new Map<string, string>();
@@ -278,7 +298,7 @@ export class IncrementalCache {
       const folder = `${env}/${system.environments.get(env)!.name}`;
       let fk = fileKeys.get(system.file);
       if (fk === undefined) {
-        fk = fileKey(opts.codeHash, this.platformHash, system.file, readFileSync(system.file));
+        fk = fileKey(opts.codeHash, specKeys?.get(system.file) ?? specKey(system.file, this.platformHash, readFileSync(system.file)));
         fileKeys.set(system.file, fk);
       }
       const cached = stored?.pairs[folder];
@@ -293,18 +313,18 @@ export class IncrementalCache {
   /**
    * Reads the cache of `opts.outDir`; undefined when there is none usable. Call holding the
    * output folder's lock. `digests`, started before the lock was taken, are used when they
-   * were taken from this same cache file.
+   * were taken from this same cache file; `specKeys` as in the constructor.
    */
-  static read(opts: IncrementalOptions, specs: LoadedSpecs, digests?: FolderDigests): IncrementalCache | undefined {
+  static read(opts: IncrementalOptions, specs: LoadedSpecs, digests?: FolderDigests, specKeys?: ReadonlyMap<string, string>): IncrementalCache | undefined {
     const states = digests?.take(fileVersion(opts.cacheFile));
     const stored = readCache(opts);
-    return stored === undefined ? undefined : new IncrementalCache(opts, specs, stored, states);
+    return stored === undefined ? undefined : new IncrementalCache(opts, specs, stored, states, specKeys);
   }
 
   /** A cache for a full synth: every pair is built and recorded. */
-  static full(opts: IncrementalOptions, specs: LoadedSpecs): IncrementalCache {
+  static full(opts: IncrementalOptions, specs: LoadedSpecs, specKeys?: ReadonlyMap<string, string>): IncrementalCache {
     dropCache(opts.cacheFile);
-    return new IncrementalCache(opts, specs, undefined);
+    return new IncrementalCache(opts, specs, undefined, undefined, specKeys);
   }
 
   /** Pairs that will be built. */
@@ -330,7 +350,12 @@ export class IncrementalCache {
       rest = JSON.parse(cached.summary) as Omit<SystemSummary, 'ctx'>;
       this.parsedSummaries.set(cached.summary, rest);
     }
-    const ctx = systemContext(system.environments.get(env)!, resolvePlatform(this.specs.platform, env));
+    let platform = this.platforms.get(env);
+    if (platform === undefined) {
+      platform = resolvePlatform(this.specs.platform, env);
+      this.platforms.set(env, platform);
+    }
+    const ctx = systemContext(system.environments.get(env)!, platform);
     this.pairs[plan.folder] = cached;
     return { summary: { ctx, kinds: rest.kinds, autoscaledDeployments: rest.autoscaledDeployments }, files: [], kept: { folder: plan.folder, files: cached.files }, errors: [] };
   }

@@ -39,9 +39,23 @@ function keep(system: LoadedSystem): KeptSpec {
   return jsonExact(system.base) ? { file: system.file, json: JSON.stringify(system.base) } : { file: system.file, base: system.base };
 }
 
+/** Hash of a spec file's path (as displayPath shows it), platform.yaml's hash and its content. */
+export function specKey(file: string, platformHash: string, content: Buffer): string {
+  return createHash('sha256').update(`${file}\0${platformHash}\0`).update(content).digest('base64');
+}
+
 export class SpecCache {
   private readonly before: Map<string, KeptSpec>;
   private readonly now = new Map<string, KeptSpec>();
+  private readonly keyOfFile = new Map<string, string>();
+
+  /**
+   * By spec file (as LoadedSystem.file names it), the hash of its path, content and
+   * platform.yaml, for every spec the loader read: what an incremental run keys pairs by.
+   */
+  get keys(): ReadonlyMap<string, string> {
+    return this.keyOfFile;
+  }
 
   /**
    * @param file where the specs are kept (beside the incremental cache)
@@ -72,7 +86,8 @@ export class SpecCache {
       } catch {
         return loadSystem(file, platform); // which says what is wrong with the file
       }
-      const key = createHash('sha256').update(`${displayPath(file)}\0${platformHash}\0`).update(content).digest('base64');
+      const key = specKey(displayPath(file), platformHash, content);
+      this.keyOfFile.set(displayPath(file), key);
       const kept = this.before.get(key);
       if (kept !== undefined && (kept.json !== undefined || kept.base !== undefined)) {
         this.now.set(key, kept);
