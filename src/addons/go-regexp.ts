@@ -12,9 +12,19 @@ export function goRegExp(source: string, flags: string): RegExpLike {
   try {
     return new RegExp(source, flags);
   } catch {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { RE2 } = require('re2-wasm') as { RE2: new (s: string, f: string) => RegExpLike };
-    return new RE2(source, flags.includes('u') ? flags : `${flags}u`);
+    // Compiled on first use: the validators make their patterns when they load, and loading
+    // re2-wasm costs ~70 ms that most runs (no field with such a pattern set) never need.
+    let re2: RegExpLike | undefined;
+    return {
+      test(s: string): boolean {
+        if (re2 === undefined) {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          const { RE2 } = require('re2-wasm') as { RE2: new (s: string, f: string) => RegExpLike };
+          re2 = new RE2(source, flags.includes('u') ? flags : `${flags}u`);
+        }
+        return re2.test(s);
+      },
+    };
   }
 }
 goRegExp.code = 'require("../go-regexp").goRegExp';
