@@ -539,7 +539,6 @@ export class InPlaceWriter implements TreeSink {
     return this;
   }
 
-
   /**
    * Writes the changed files, removes what was not produced (folders in `intact` hold exactly
    * their files and are not listed), puts the marker in place, then calls `whileLocked` (the
