@@ -54,10 +54,18 @@ export function folderDigest(outDir: string, folder: string): FolderState | unde
   return digestFolder(outDir, folder, { readdirSync: (p) => readdirSync(p), statSync }, sha256);
 }
 
-/** Size, mtime and inode of a file: which version of the cache file the worker read. */
-export function fileVersion(path: string): string | undefined {
-  const st = statSync(path, { throwIfNoEntry: false });
+/**
+ * Size, mtime and inode of a file (which version of the cache file the worker read); undefined
+ * when it is gone. Self-contained, like digestFolder: the worker runs its source too.
+ */
+function versionOf(path: string, fs: Pick<FolderFs, 'statSync'>): string | undefined {
+  const st = fs.statSync(path, { throwIfNoEntry: false });
   return st === undefined ? undefined : `${st.size}:${st.mtimeMs}:${st.ino}`;
+}
+
+/** The version of a file, taken on this thread (see versionOf). */
+export function fileVersion(path: string): string | undefined {
+  return versionOf(path, { statSync });
 }
 
 /** What the worker answers: the cache file's version it read, and the state of each folder it took. */
@@ -79,13 +87,14 @@ const { createHash } = require('node:crypto');
 const digestFolder = ${digestFolder.toString()};
 const sha256 = (text) => createHash('sha256').update(text).digest('base64');
 const { cacheFile, outDir, folders, port, control } = workerData;
-const version = () => { const st = fs.statSync(cacheFile); return st.size + ':' + st.mtimeMs + ':' + st.ino; };
+const versionOf = ${versionOf.toString()};
+const version = () => versionOf(cacheFile, fs);
 let answer = null;
 try {
   const cacheVersion = version();
   const states = [];
   for (let i = Atomics.add(control, 1, 1); i < folders.length; i = Atomics.add(control, 1, 1)) states.push([folders[i], digestFolder(outDir, folders[i], fs, sha256)]);
-  if (version() === cacheVersion) answer = { cacheVersion, states };
+  if (cacheVersion !== undefined && version() === cacheVersion) answer = { cacheVersion, states };
 } catch {
   answer = null;
 }

@@ -39,7 +39,7 @@ import { buildEnvironmentFolders, EnvironmentFolderBuilder, pairsOf, TreeSink } 
 import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT, OutputLock, OutputLockError } from './output-folder';
 import type { BuildStats, Pair, PairBuilder, PairOutput } from './pair-builder';
 import { fileVersion, FolderDigests, folderDigest, FolderState } from './folder-digests';
-import { specKey } from './spec-cache';
+import { platformHashOf, specKey } from './spec-cache';
 import { recoverInterruptedWrite, TreeDiff } from './write';
 
 /** Bumped whenever the layout of the cache file changes: an older file then means a full synth. */
@@ -289,7 +289,7 @@ export class IncrementalCache {
     states?: ReadonlyMap<string, FolderState | undefined>,
     specKeys?: ReadonlyMap<string, string>,
   ) {
-    this.platformHash = sha256(JSON.stringify(specs.platform));
+    this.platformHash = platformHashOf(specs.platform);
     const fileKeys = new Map<string, string>();
     const pairs = pairsOf(specs);
     this.pairCount = pairs.length;

@@ -39,7 +39,12 @@ function keep(system: LoadedSystem): KeptSpec {
   return jsonExact(system.base) ? { file: system.file, json: JSON.stringify(system.base) } : { file: system.file, base: system.base };
 }
 
-/** Hash of a spec file's path (as displayPath shows it), platform.yaml's hash and its content. */
+/** Hash of platform.yaml as loaded (the spec keys and the incremental cache's keys take it in). */
+export function platformHashOf(platform: PlatformSpec): string {
+  return createHash('sha256').update(JSON.stringify(platform)).digest('base64');
+}
+
+/** Hash of a spec file's path (as displayPath shows it), platform.yaml's hash (platformHashOf) and its content. */
 export function specKey(file: string, platformHash: string, content: Buffer): string {
   return createHash('sha256').update(`${file}\0${platformHash}\0`).update(content).digest('base64');
 }
@@ -79,7 +84,7 @@ export class SpecCache {
   loader(): (file: string, platform: PlatformSpec) => LoadedSystem {
     let platformHash: string | undefined;
     return (file, platform) => {
-      platformHash ??= createHash('sha256').update(JSON.stringify(platform)).digest('base64');
+      platformHash ??= platformHashOf(platform);
       let content: Buffer;
       try {
         content = readFileSync(file);

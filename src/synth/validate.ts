@@ -4,7 +4,7 @@
  * the real CRD schemas of the add-on releases platform.yaml names (src/addons/crd-validate.ts:
  * crds/, extracted from each release's Go module; Longhorn's written in imports/longhorn.ts).
  */
-import { crdProblems } from '../addons/crd-validate';
+import { crdProblems, pointerToPath } from '../addons/crd-validate';
 import { AddonReleases, DEFAULT_RELEASES } from '../addons/releases';
 
 import type { Manifest } from '../model/manifest';
@@ -89,13 +89,4 @@ export function schemaProblems(manifest: Manifest, releases: AddonReleases = DEF
     if (errors === undefined) return [(e as Error).message];
     return errors.map((err) => `${pointerToPath(err.instancePath)}: ${err.message ?? 'is not valid'}`);
   }
-}
-
-function pointerToPath(pointer: string): string {
-  const path = pointer
-    .split('/')
-    .slice(1)
-    .map((k) => (/^\d+$/.test(k) ? `[${k}]` : `.${k}`))
-    .join('');
-  return path.startsWith('.') ? path.slice(1) : path || '(object)';
 }
