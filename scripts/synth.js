@@ -25,6 +25,7 @@ const { createRequire } = require('node:module');
 const { join, relative, resolve } = require('node:path');
 const { Script } = require('node:vm');
 const { isMainThread } = require('node:worker_threads');
+const { HINT_ENV, hintFile, prestart } = require('./synth-prestart');
 
 const ROOT = resolve(__dirname, '..');
 const ENTRY = 'main.ts';
@@ -154,6 +155,13 @@ function compile() {
     });
   }
   return script;
+}
+
+// What the previous run with these arguments asked to start early (scripts/synth-prestart.js)
+// works on the second core while the bundle loads.
+if (isMainThread) {
+  process.env[HINT_ENV] = hintFile(join(CACHE, 'prestart'), process.cwd(), process.argv.slice(2), process.env.CDK8S_OUTDIR);
+  prestart(process.env[HINT_ENV]);
 }
 
 // A synthesis worker thread (src/synth/parallel.ts) starts here too: the main thread has

@@ -132,6 +132,28 @@ test('a hand-edited, added or deleted file in the output is put back as a full s
   expect(readTree(out)).toEqual(fullSynth());
 });
 
+test('a spec edit and a hand edit in another system rebuild both, in spec order, with the bytes of a full synth', () => {
+  expect(synth().status).toBe(0);
+  edit(join(apps, 'tequipy.yaml'), (t) => t.replace(/^  staging:\n/m, '  staging:\n    description: staging of tequipy, edited\n'));
+  const file = [...readTree(out).keys()].find((p) => p.startsWith('production/magnetiq/deployment-'))!;
+  writeFileSync(join(out, file), 'hand edit\n');
+  const r = synth();
+  expect(r.status).toBe(0);
+  expect(rebuilt(r.stdout)).toEqual([2, 6]);
+  expect(readTree(out)).toEqual(fullSynth());
+  expect(rebuilt(synth().stdout)).toEqual([0, 6]);
+});
+
+test('a hand edit in an environment folder rebuilds the folders of that environment', () => {
+  expect(synth().status).toBe(0);
+  const file = [...readTree(out).keys()].find((p) => p.startsWith('staging/apps/'))!;
+  writeFileSync(join(out, file), 'hand edit\n');
+  const r = synth();
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/0 added, 1 changed, 0 removed; 0 of 6 system-environments rebuilt/);
+  expect(readTree(out)).toEqual(fullSynth());
+});
+
 test('a corrupt cache only means a full synth', () => {
   expect(synth().status).toBe(0);
   for (const cache of readdirSync(cacheDir)) writeFileSync(join(cacheDir, cache), 'not a cache');

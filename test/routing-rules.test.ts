@@ -2,6 +2,7 @@
 import type { AppSpec } from '../src/spec/app-spec.generated';
 import type { PlatformSpec } from '../src/spec/platform.generated';
 import type { LoadedSystem } from '../src/spec/load';
+import { factsOf } from '../src/spec/facts';
 import { checkGeneratedNames } from '../src/spec/rules/generated-names';
 import { checkAcrossSystems } from '../src/spec/rules/cross-system';
 import { checkHosts, checkPlatformRouting, checkRoutingSupport, gatewayOverflows } from '../src/spec/rules/routing';
@@ -63,7 +64,8 @@ describe('hosts and redirects', () => {
   test('rejects one host claimed by two systems on one cluster, but not on different clusters', () => {
     const system = (file: string, name: string, env: string, ingress: Partial<NonNullable<AppSpec['ingress']>>): LoadedSystem => {
       const s = { ...spec(ingress), name };
-      return { file, base: s, environments: new Map([[env, s]]) };
+      const environments = new Map([[env, s]]);
+      return { file, base: s, environments, facts: factsOf(environments) };
     };
     const a = system('apps/a.yaml', 'a', 'dev', {});
     const b = system('apps/b.yaml', 'b', 'dev', { host: 'b.example.com', hosts: ['shop.example.com'] });
@@ -141,7 +143,7 @@ describe('platform routing and certificates', () => {
 
 describe('the capacity of the platform Gateway', () => {
   const system = (hosts: number, tls?: boolean) => ({
-    environments: new Map([['dev', spec({ tls, hosts: Array.from({ length: hosts }, (_, i) => `h${i}.example.com`) as [string, ...string[]] })]]),
+    facts: factsOf(new Map([['dev', spec({ tls, hosts: Array.from({ length: hosts }, (_, i) => `h${i}.example.com`) as [string, ...string[]] })]])),
   });
 
   test('counts one HTTPS listener per host with TLS, only where the environment routes with gateway-api', () => {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './support/manifests';
 import { copyRepo } from './support/repo-copy';
+import { readTree } from '../src/synth/write';
 
 function launch(cwd: string, launcher: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   return spawnSync(process.execPath, [launcher, ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true', ...env } });
@@ -74,6 +75,28 @@ describe('on a copy of the code', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(readFileSync(codeCache()).length).toBeGreaterThan(4096 + key.length);
+  });
+
+  test('an incremental run leaves a hint, and the next run with its arguments takes folder states from before the bundle loads', () => {
+    const out = join(dir, 'out-hint');
+    const args = ['--out', out];
+    const hints = () => {
+      try {
+        return readdirSync(join(dir, '.cache', 'synth', 'prestart')).map((f) => JSON.parse(readFileSync(join(dir, '.cache', 'synth', 'prestart', f), 'utf8')) as { data: { outDir: string } });
+      } catch {
+        return [];
+      }
+    };
+    expect(synth(args).status).toBe(0); // a full synth: no cache yet, so no hint
+    expect(hints().filter((h) => h.data.outDir === out)).toEqual([]);
+    expect(synth(args).status).toBe(0);
+    expect(hints().filter((h) => h.data.outDir === out)).toHaveLength(1);
+    edit('apps/magnetiq.yaml', (t) => t.replace(/magnetiq-backend:v[0-9.]+/g, 'magnetiq-backend:v9.9.9'));
+    const r = synth(args);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/; 3 of \d+ system-environments rebuilt/);
+    expect(synth(['--out', join(dir, 'out-full'), '--full']).status).toBe(0);
+    expect(readTree(out)).toEqual(readTree(join(dir, 'out-full')));
   });
 
   test('a changed source file rebuilds the bundle, and the output follows the change', () => {

@@ -17,6 +17,7 @@ import { BuildSettings, pairBuilderFor, pairBuilderForCount, pairCount, prestart
 import { FolderDigests } from '../synth/folder-digests';
 import { CachedPairBuilder, IncrementalCache, InPlaceWriter } from '../synth/incremental';
 import { SpecCache } from '../synth/spec-cache';
+import { HINT_ENV } from '../../scripts/synth-prestart';
 import { CheckSink, isEmptyDiff, StagedWriter, TreeDiff } from '../synth/write';
 import { incrementalOptions, reportIncremental } from './synth-incremental';
 
@@ -46,6 +47,13 @@ export interface SynthOptions {
    * @default - no cache: every pair is built
    */
   readonly cacheDir?: string;
+  /**
+   * Where to leave the hint that lets the next run with the same arguments start taking the
+   * output folder's state before the bundle loads (scripts/synth-prestart.js sets
+   * GITOPS_SYNTH_PRESTART).
+   * @default - no hint
+   */
+  readonly prestartHint?: string;
 }
 
 export function parseSynthArgs(argv: readonly string[], env: Environment): SynthOptions {
@@ -69,6 +77,7 @@ export function parseSynthArgs(argv: readonly string[], env: Environment): Synth
     platform: values.platform ?? 'platform.yaml',
     build: buildSettingsFromEnv(env),
     cacheDir: (values.full ?? false) || env.CDK8S_OUTDIR !== undefined ? undefined : resolve('.cache', 'incremental'),
+    prestartHint: env[HINT_ENV],
   };
 }
 
@@ -122,12 +131,14 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
   let inPlace: InPlaceWriter | undefined;
   let stats: BuildStats | undefined;
   const cacheOpts = opts.check || opts.cacheDir === undefined ? undefined : incrementalOptions(opts.cacheDir, outDir, opts.platform);
-  // Worker threads (many specs only) load their modules while the specs are read; a run that
-  // can reuse its cache (one, and the output folder it describes) will most likely not need them.
+  // A run that can reuse its cache (one, and the output folder it describes) takes the pair
+  // folders' states while the specs are read, on a worker thread (or on the one the launcher
+  // started before the bundle loaded, which any other run ends). Any other run starts its
+  // synthesis worker threads (many specs only), which load their modules while the specs are read.
   const reusable = cacheOpts !== undefined && existsSync(cacheOpts.cacheFile) && existsSync(outDir);
+  const digests = reusable ? FolderDigests.start(cacheOpts.cacheFile, outDir, opts.prestartHint) : undefined;
+  if (digests === undefined) FolderDigests.discard();
   const workers = reusable ? undefined : prestartWorkers(resolve(opts.apps), opts.build);
-  // ...and the pair folders' states are taken while the specs are read.
-  const digests = reusable ? FolderDigests.start(cacheOpts.cacheFile, outDir) : undefined;
   const onLockWait = (pid: number) => err(`waiting for another synth (pid ${pid}) to finish writing ${opts.out}\n`);
   let cache: IncrementalCache | undefined;
   try {

@@ -129,6 +129,24 @@ export function systemContext(spec: AppSpec, platform: ResolvedPlatform): System
   };
 }
 
+/**
+ * A system's context from its name and namespace setting, the merged spec made by `spec` on
+ * first read: incremental synth hands on the summaries of pairs it reuses with one, and the
+ * environment folders never read their spec (src/synth/incremental.ts).
+ */
+export function deferredSystemContext(facts: Pick<AppSpec, 'name' | 'namespace'>, platform: ResolvedPlatform, spec: () => AppSpec): SystemContext {
+  let made: AppSpec | undefined;
+  return {
+    system: facts.name,
+    env: platform.env,
+    namespace: names.namespace(facts.name, platform.env, facts.namespace),
+    get spec() {
+      return (made ??= spec());
+    },
+    platform,
+  };
+}
+
 /** Whether a component runs exactly one pod and never two at once. */
 export function isSingleton(ctx: SystemContext, name: string): boolean {
   const db = ctx.spec.database;

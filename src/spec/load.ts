@@ -10,6 +10,7 @@ import type { AppSpec } from './app-spec.generated';
 import type { PlatformSpec } from './platform.generated';
 import { Problem, SpecError, SpecErrors } from './errors';
 import { deepMerge, isPlainObject, overrideSets } from './merge';
+import { factsOf, SystemFacts } from './facts';
 import { checkImageDigests } from './rules/image-digests';
 import { checkRules } from './rules';
 import { checkPlatformRouting, checkRoutingSupport, GATEWAY_MAX_HTTPS_LISTENERS, gatewayOverflows } from './rules/routing';
@@ -33,6 +34,11 @@ export interface LoadedSystem {
   readonly base: AppSpec;
   /** Environment name to the spec with that environment's overrides merged, sorted by name. */
   readonly environments: ReadonlyMap<string, AppSpec>;
+  /**
+   * What is read of every system at once (src/spec/facts.ts), by environment as `environments`:
+   * code that looks at all systems reads these, so that a cached spec need not be merged.
+   */
+  readonly facts: SystemFacts;
 }
 
 export interface LoadedSpecs {
@@ -168,7 +174,7 @@ export function loadSystem(file: string, platform: PlatformSpec): LoadedSystem {
     }
   }
   if (errors.length > 0) throw new SpecErrors(errors);
-  return { file: shown, base, environments };
+  return { file: shown, base, environments, facts: factsOf(environments) };
 }
 
 /** Each environment's spec: the base with that environment's overrides merged, sorted by name. */

@@ -67,7 +67,7 @@ function keepFolder(sink: TreeSink, kept: NonNullable<PairOutput['kept']>): void
 export function environmentsOf(specs: LoadedSpecs): Array<{ env: string; systems: LoadedSystem[] }> {
   return Object.keys(specs.platform.environments).map((env) => ({
     env,
-    systems: specs.systems.filter((s) => s.environments.has(env)),
+    systems: specs.systems.filter((s) => s.facts.has(env)),
   }));
 }
 

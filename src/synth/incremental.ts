@@ -17,10 +17,11 @@
  * for each pair, the hash of its inputs, its summary without the context (the context is made
  * again from the loaded spec, as buildPair makes it), its files, and one digest of their size,
  * mtime and inode as written. A pair whose inputs hash the same and whose files on disk are
- * exactly those (none edited, added or removed by hand) is not built again. An environment's
- * folders are rebuilt when what they read of its systems changed (envSummary: names,
- * namespaces, kinds, autoscaled Deployments; an image or setting edit leaves them alone), or a
- * file of them is not as written.
+ * exactly those (none edited, added or removed by hand) is not built again; the files are
+ * looked at while the pairs whose inputs changed are built (FolderDigests, on another thread).
+ * An environment's folders are rebuilt when what they read of its systems changed (envSummary:
+ * names, namespaces, kinds, autoscaled Deployments; an image or setting edit leaves them
+ * alone), or a file of them is not as written.
  *
  * Anything unexpected (no cache, a cache that does not parse, another code hash, another
  * output folder) means a full synth (StagedWriter), which writes a new cache. The cache file
@@ -32,7 +33,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { resolvePlatform, systemContext } from '../model/context';
+import { deferredSystemContext, resolvePlatform } from '../model/context';
 import type { SystemSummary } from '../model/summary';
 import type { LoadedSpecs, LoadedSystem } from '../spec/load';
 import { buildEnvironmentFolders, EnvironmentFolderBuilder, pairsOf, TreeSink } from './build';
@@ -43,13 +44,11 @@ import { platformHashOf, specKey } from './spec-cache';
 import { recoverInterruptedWrite, TreeDiff } from './write';
 
 /** Bumped whenever the layout of the cache file changes: an older file then means a full synth. */
-const CACHE_VERSION = 6;
+const CACHE_VERSION = 7;
 
-/** What a file looked like when synth wrote it: any change on disk shows in one of these. */
-interface FileStamp {
-  readonly size: number;
-  readonly mtimeMs: number;
-  readonly ino: number;
+/** An environment folder (platform/, apps/, bootstrap/) as written: its files, and its state then. */
+interface SharedFolder extends FolderState {
+  readonly names: readonly string[];
 }
 
 interface CachedPair {
@@ -79,8 +78,8 @@ interface CacheFile {
   readonly pairs: Record<string, StoredPair>;
   /** The distinct summaries of the pairs (a thousand systems have a few dozen): the file stays small. */
   readonly summaries: readonly string[];
-  /** Files of the environment folders (platform/, apps/, bootstrap/). */
-  readonly shared: Record<string, FileStamp>;
+  /** By folder, the environment folders (<env>/platform, <env>/apps, <env>/bootstrap). */
+  readonly shared: Record<string, SharedFolder>;
   /** By environment, the hash of what its folders were built from (see envKey). */
   readonly envs: Record<string, string>;
 }
@@ -155,19 +154,9 @@ function jsonOfList(list: readonly unknown[]): string {
 
 /** Hash of what an environment's folders are built from (see envSummary; the platform is in platformHash). */
 function envKey(codeHash: string, platformHash: string, env: string, systems: readonly SystemSummary[]): string {
-  const hash = createHash('sha256').update(JSON.stringify([codeHash, platformHash, env]));
-  for (const s of systems) hash.update(`\n${JSON.stringify([s.ctx.system, s.ctx.env, s.ctx.namespace])}${jsonOfList(s.kinds)}${jsonOfList(s.autoscaledDeployments)}`);
-  return hash.digest('base64');
-}
-
-function stampOf(abs: string): FileStamp {
-  const st = statSync(abs);
-  return { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
-}
-
-function stampMatches(abs: string, want: FileStamp): boolean {
-  const st = statSync(abs, { throwIfNoEntry: false });
-  return st !== undefined && st.size === want.size && st.mtimeMs === want.mtimeMs && st.ino === want.ino;
+  const lines = [JSON.stringify([codeHash, platformHash, env])];
+  for (const s of systems) lines.push(`${JSON.stringify([s.ctx.system, s.ctx.env, s.ctx.namespace])}${jsonOfList(s.kinds)}${jsonOfList(s.autoscaledDeployments)}`);
+  return sha256(lines.join('\n'));
 }
 
 /** What a run reads of the cache file: its pairs with their summaries in place. */
@@ -191,12 +180,12 @@ function readCache(opts: IncrementalOptions): StoredCache | undefined {
 }
 
 /**
- * Whether every file of a pair's folder is exactly as recorded, and no other file is there;
- * from `states` (taken by FolderDigests) when it holds the folder.
+ * Whether every file of a folder is exactly as recorded, and no other file is there; from
+ * `states` (taken by FolderDigests) when it holds the folder.
  */
-function folderIntact(outDir: string, folder: string, pair: CachedPair, states?: ReadonlyMap<string, FolderState | undefined>): boolean {
+function folderIntact(outDir: string, folder: string, recorded: FolderState, states?: ReadonlyMap<string, FolderState | undefined>): boolean {
   const now = states?.has(folder) ? states.get(folder) : folderDigest(outDir, folder);
-  return now !== undefined && now.files === pair.files && now.digest === pair.digest;
+  return now !== undefined && now.files === recorded.files && now.digest === recorded.digest;
 }
 
 /**
@@ -252,9 +241,15 @@ interface PairPlan {
   readonly folder: string;
   readonly fileKey: string;
   readonly key: string;
-  /** The stored pair, when it can be reused as it is. */
-  readonly reuse?: CachedPair;
+  /**
+   * The stored pair, when its inputs are unchanged: it is reused as it is if its files are too
+   * (see IncrementalCache.confirm).
+   */
+  readonly candidate?: CachedPair;
 }
+
+/** The folder states of a run, taken when first needed (see FolderDigests.take). */
+type FolderStates = () => ReadonlyMap<string, FolderState | undefined> | undefined;
 
 /**
  * The cache of one synth run: what the previous run stored (none for a full synth) and what
@@ -263,11 +258,15 @@ interface PairPlan {
 export class IncrementalCache {
   /** By pair folder, what this run does with each pair. */
   private readonly plans = new Map<string, PairPlan>();
+  /** Pair folders whose inputs and files are unchanged, once confirm() has looked at the files. */
+  private intact: ReadonlySet<string> | undefined;
   private readonly platformHash: string;
   private readonly pairs: Record<string, CachedPair> = {};
   private readonly envs: Record<string, string> = {};
-  /** Environment folder files this run produced, and whether they were kept as they were. */
-  private readonly shared = new Map<string, FileStamp | undefined>();
+  /** Environment folders this run produced: as they were (kept), or their files' names (built). */
+  private readonly shared = new Map<string, SharedFolder | string[]>();
+  /** The folder states confirm() took (undefined before, or when none were being taken). */
+  private takenStates: ReadonlyMap<string, FolderState | undefined> | undefined;
   /** Each environment's resolved platform, shared by the contexts of reused pairs (only read). */
   private readonly platforms = new Map<string, ReturnType<typeof resolvePlatform>>();
   /** Summaries parsed so far, by their JSON (pairs share them; they are only read). */
@@ -278,7 +277,7 @@ export class IncrementalCache {
 
   /**
    * @param stored what the previous run stored; undefined plans a full synth (every pair built)
-   * @param states the pair folders' states, when taken already (see FolderDigests)
+   * @param states the pair folders' states, when they are being taken already (see FolderDigests)
    * @param specKeys by spec file, a hash of its path, content and platform.yaml when one is
    *   known already (see SpecCache.keys); the others are read and hashed here
    */
@@ -286,7 +285,7 @@ export class IncrementalCache {
     private readonly opts: IncrementalOptions,
     private readonly specs: LoadedSpecs,
     private readonly stored: StoredCache | undefined,
-    states?: ReadonlyMap<string, FolderState | undefined>,
+    private readonly states?: FolderStates,
     specKeys?: ReadonlyMap<string, string>,
   ) {
     this.platformHash = platformHashOf(specs.platform);
@@ -295,7 +294,7 @@ export class IncrementalCache {
     this.pairCount = pairs.length;
     for (const pair of pairs) {
       const { system, env } = pair;
-      const folder = `${env}/${system.environments.get(env)!.name}`;
+      const folder = `${env}/${system.facts.get(env)!.name}`;
       let fk = fileKeys.get(system.file);
       if (fk === undefined) {
         fk = fileKey(opts.codeHash, specKeys?.get(system.file) ?? specKey(system.file, this.platformHash, readFileSync(system.file)));
@@ -305,8 +304,7 @@ export class IncrementalCache {
       // The merged spec is hashed only when its file changed: an edit to one environment's
       // overrides then rebuilds that environment only.
       const key = cached !== undefined && cached.fileKey === fk ? cached.key : pairKey(opts.codeHash, this.platformHash, system, env);
-      const reusable = cached !== undefined && cached.key === key && folderIntact(opts.outDir, folder, cached, states);
-      this.plans.set(folder, { pair, folder, fileKey: fk, key, reuse: reusable ? cached : undefined });
+      this.plans.set(folder, { pair, folder, fileKey: fk, key, candidate: cached !== undefined && cached.key === key ? cached : undefined });
     }
   }
 
@@ -316,9 +314,9 @@ export class IncrementalCache {
    * were taken from this same cache file; `specKeys` as in the constructor.
    */
   static read(opts: IncrementalOptions, specs: LoadedSpecs, digests?: FolderDigests, specKeys?: ReadonlyMap<string, string>): IncrementalCache | undefined {
-    const states = digests?.take(fileVersion(opts.cacheFile));
+    const version = fileVersion(opts.cacheFile);
     const stored = readCache(opts);
-    return stored === undefined ? undefined : new IncrementalCache(opts, specs, stored, states, specKeys);
+    return stored === undefined ? undefined : new IncrementalCache(opts, specs, stored, digests && (() => digests.take(version)), specKeys);
   }
 
   /** A cache for a full synth: every pair is built and recorded. */
@@ -327,23 +325,45 @@ export class IncrementalCache {
     return new IncrementalCache(opts, specs, undefined, undefined, specKeys);
   }
 
-  /** Pairs that will be built. */
+  /** Pairs whose inputs changed: they will be built (and any whose files changed, see confirm). */
   get staleCount(): number {
     let n = 0;
-    for (const p of this.plans.values()) if (p.reuse === undefined) n++;
+    for (const p of this.plans.values()) if (p.candidate === undefined) n++;
     return n;
   }
 
   planOf(pair: Pair): PairPlan {
-    return this.plans.get(`${pair.env}/${pair.system.environments.get(pair.env)!.name}`)!;
+    return this.plans.get(`${pair.env}/${pair.system.facts.get(pair.env)!.name}`)!;
   }
 
   /**
-   * The stored output of a reusable pair: summary with its context made again, and its folder
-   * as kept (its files are in the output folder as they should be: not even listed).
+   * Looks at the files of the pairs whose inputs are unchanged (from the folder states when
+   * they were taken, else here): those whose folder holds exactly what was written are reused.
+   */
+  confirm(): void {
+    if (this.intact !== undefined) return;
+    const states = this.states?.();
+    this.takenStates = states;
+    const intact = new Set<string>();
+    for (const plan of this.plans.values()) {
+      if (plan.candidate !== undefined && folderIntact(this.opts.outDir, plan.folder, plan.candidate, states)) intact.add(plan.folder);
+    }
+    this.intact = intact;
+  }
+
+  /** Whether a pair is reused as it is (after confirm(); before, none is). */
+  reusable(plan: PairPlan): boolean {
+    return this.intact?.has(plan.folder) ?? false;
+  }
+
+  /**
+   * The stored output of a reusable pair: summary with its context made again (from the
+   * system's facts: its spec is not merged unless read), and its folder as kept (its files are
+   * in the output folder as they should be: not even listed).
    */
   reuse(plan: PairPlan): PairOutput {
-    const cached = plan.reuse!;
+    if (!this.reusable(plan)) throw new Error(`${plan.folder} is not known to be intact; it cannot be reused`);
+    const cached = plan.candidate!;
     const { system, env } = plan.pair;
     let rest = this.parsedSummaries.get(cached.summary);
     if (rest === undefined) {
@@ -355,7 +375,7 @@ export class IncrementalCache {
       platform = resolvePlatform(this.specs.platform, env);
       this.platforms.set(env, platform);
     }
-    const ctx = systemContext(system.environments.get(env)!, platform);
+    const ctx = deferredSystemContext(system.facts.get(env)!, platform, () => system.environments.get(env)!);
     this.pairs[plan.folder] = cached;
     return { summary: { ctx, kinds: rest.kinds, autoscaledDeployments: rest.autoscaledDeployments }, files: [], kept: { folder: plan.folder, files: cached.files }, errors: [] };
   }
@@ -379,18 +399,24 @@ export class IncrementalCache {
     this.envs[env] = key;
     const stored = this.stored;
     if (stored !== undefined && stored.envs[env] === key) {
-      const own = Object.keys(stored.shared).filter((p) => p.startsWith(`${env}/`));
-      if (own.length > 0 && own.every((p) => stampMatches(join(this.opts.outDir, p), stored.shared[p]))) {
-        for (const path of own) this.shared.set(path, stored.shared[path]);
-        return { kept: own };
+      const own = Object.entries(stored.shared).filter(([folder]) => folder.startsWith(`${env}/`));
+      if (own.length > 0 && own.every(([folder, recorded]) => folderIntact(this.opts.outDir, folder, recorded, this.takenStates))) {
+        for (const [folder, recorded] of own) this.shared.set(folder, recorded);
+        return { kept: own.flatMap(([folder, recorded]) => recorded.names.map((name) => `${folder}/${name}`)) };
       }
     }
     const files = buildEnvironmentFolders(env, platformSpec, systems, platformFile, errors);
-    for (const [path] of files) this.shared.set(path, undefined);
+    for (const [path] of files) {
+      const slash = path.lastIndexOf('/');
+      const folder = path.slice(0, slash);
+      const names = this.shared.get(folder);
+      if (Array.isArray(names)) names.push(path.slice(slash + 1));
+      else this.shared.set(folder, [path.slice(slash + 1)]);
+    }
     return files;
   };
 
-  /** Pair folders reused as they are: they hold exactly their files. */
+  /** Pair folders reused as they are: they hold exactly their files (after the build). */
   intactFolders(): Set<string> {
     return new Set(Object.keys(this.pairs).filter((f) => !this.rebuilt.has(f)));
   }
@@ -409,8 +435,12 @@ export class IncrementalCache {
       }
       pairs[folder] = { ...p, summary, digest: this.rebuilt.has(folder) ? (folderDigest(outDir, folder)?.digest ?? '') : p.digest };
     }
-    const shared: Record<string, FileStamp> = {};
-    for (const [path, stamp] of this.shared) shared[path] = stamp ?? stampOf(join(outDir, path));
+    const shared: Record<string, SharedFolder> = {};
+    for (const [folder, kept] of this.shared) {
+      if (!Array.isArray(kept)) shared[folder] = kept;
+      // A folder that cannot be read now is recorded as never intact: its environment is built again.
+      else shared[folder] = { ...(folderDigest(outDir, folder) ?? { digest: '', files: -1 }), names: kept };
+    }
     writeCache(this.opts, { version: CACHE_VERSION, codeHash: this.opts.codeHash, outDir, pairs, summaries, shared, envs: this.envs });
   }
 }
@@ -419,6 +449,11 @@ export class IncrementalCache {
  * The PairBuilder of a synth with a cache: hands on the stored output of each pair whose
  * inputs and files are unchanged, and builds the others with the builder `inner` returns for
  * their number (serial or on worker threads), in the order of the pairs.
+ *
+ * When some pairs may be reused, those whose inputs changed are built first and their outputs
+ * held (an incremental run builds few), while another thread looks at the files of the others;
+ * then any of those whose files changed is built too, and all are handed on in order. Else (a
+ * full synth) each output is handed on as it comes.
  */
 export class CachedPairBuilder implements PairBuilder {
   constructor(
@@ -428,29 +463,39 @@ export class CachedPairBuilder implements PairBuilder {
 
   build(specs: LoadedSpecs, pairs: readonly Pair[], take: (output: PairOutput) => void): BuildStats {
     const plans = pairs.map((p) => this.cache.planOf(p));
-    const stale = plans.flatMap((p, i) => (p.reuse === undefined ? [i] : []));
-    let next = 0; // next pair to hand on
-    const handOnReused = (upTo: number) => {
-      for (; next < upTo; next++) take(this.cache.reuse(plans[next]));
-    };
-    let k = 0;
-    const stats: BuildStats =
-      stale.length === 0
-        ? { workers: 0, pairsOnMainThread: 0, pairsOnWorkers: 0 }
-        : this.inner(stale.length).build(
-            specs,
-            stale.map((i) => plans[i].pair),
-            (out) => {
-              const i = stale[k++];
-              handOnReused(i);
-              this.cache.record(plans[i], out);
-              next = i + 1;
-              take(out);
-            },
-          );
-    handOnReused(plans.length);
+    const changed = plans.flatMap((p, i) => (p.candidate === undefined ? [i] : []));
+    if (changed.length === plans.length) {
+      return this.buildEach(specs, plans, changed, (_i, out) => take(out));
+    }
+    const built = new Map<number, PairOutput>();
+    const keep = (i: number, out: PairOutput) => built.set(i, out);
+    let stats = this.buildEach(specs, plans, changed, keep);
+    this.cache.confirm();
+    const edited = plans.flatMap((p, i) => (p.candidate !== undefined && !this.cache.reusable(p) ? [i] : []));
+    stats = addStats(stats, this.buildEach(specs, plans, edited, keep));
+    for (let i = 0; i < plans.length; i++) take(built.get(i) ?? this.cache.reuse(plans[i]));
     return stats;
   }
+
+  /** Builds the pairs at `indices` of `plans`, records each and hands it to `each` in order. */
+  private buildEach(specs: LoadedSpecs, plans: readonly PairPlan[], indices: readonly number[], each: (i: number, out: PairOutput) => void): BuildStats {
+    if (indices.length === 0) return { workers: 0, pairsOnMainThread: 0, pairsOnWorkers: 0 };
+    let k = 0;
+    return this.inner(indices.length).build(
+      specs,
+      indices.map((i) => plans[i].pair),
+      (out) => {
+        const i = indices[k++];
+        this.cache.record(plans[i], out);
+        each(i, out);
+      },
+    );
+  }
+}
+
+/** Two builds' stats as one. */
+function addStats(a: BuildStats, b: BuildStats): BuildStats {
+  return { workers: Math.max(a.workers, b.workers), pairsOnMainThread: a.pairsOnMainThread + b.pairsOnMainThread, pairsOnWorkers: a.pairsOnWorkers + b.pairsOnWorkers };
 }
 
 /** Writes a file by rename, so that a reader never sees half of it. */

@@ -92,7 +92,9 @@ interface PlainError {
 /** What a worker receives on its port once the specs are loaded. */
 interface WorkerInput {
   readonly platform: PlatformSpec;
+  /** The systems of the pairs. */
   readonly systems: readonly LoadedSystem[];
+  /** Each pair: its system's index in `systems`, and its environment. */
   readonly pairs: ReadonlyArray<readonly [number, string]>;
   readonly control: Int32Array;
 }
@@ -235,13 +237,25 @@ export class WorkerPairBuilder implements PairBuilder {
   constructor(private readonly props: WorkerPairBuilderProps = {}) {}
 
   build(specs: LoadedSpecs, pairList: readonly Pair[], take: (output: PairOutput) => void): BuildStats {
-    const index = new Map(specs.systems.map((s, i) => [s, i]));
-    const pairs = pairList.map((p) => [index.get(p.system)!, p.env] as const);
+    // Only the systems of these pairs cross to the workers, as plain data: a spec the spec
+    // cache kept is parsed and merged on first read (src/synth/spec-cache.ts), which a
+    // structured clone would not do.
+    const systems: LoadedSystem[] = [];
+    const index = new Map<LoadedSystem, number>();
+    const pairs = pairList.map((p) => {
+      let i = index.get(p.system);
+      if (i === undefined) {
+        const { file, base, environments, facts } = p.system;
+        i = systems.push({ file, base, environments, facts }) - 1;
+        index.set(p.system, i);
+      }
+      return [i, p.env] as const;
+    });
     const pool = this.props.pool ?? new WorkerPool(Math.max(0, this.props.workers ?? defaultWorkers()));
     const ports = pool.ports;
     const workerCount = pool.workers.length;
     const control = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
-    const input: WorkerInput = { platform: specs.platform, systems: specs.systems, pairs, control };
+    const input: WorkerInput = { platform: specs.platform, systems, pairs, control };
     for (const port of ports) port.postMessage(input);
     const results: Array<PairOutput | undefined> = new Array(pairs.length);
     let onMain = 0;

@@ -10,16 +10,16 @@
  */
 import type { PlatformSpec } from '../platform.generated';
 import { SpecError } from '../errors';
-import type { LoadedSystem } from '../load';
+import type { SystemFacts } from '../facts';
 import { names } from '../../model/names';
 
-export function checkAcrossSystems(systems: readonly LoadedSystem[], platform: PlatformSpec): SpecError[] {
+export function checkAcrossSystems(systems: ReadonlyArray<{ readonly file: string; readonly facts: SystemFacts }>, platform: PlatformSpec): SpecError[] {
   const errors: SpecError[] = [];
   const clusterOf = (env: string) => platform.environments[env]?.cluster ?? env;
   const namespaces = new Map<string, string>();
   const hosts = new Map<string, { file: string; env: string }>();
   for (const s of systems) {
-    for (const [env, spec] of s.environments) {
+    for (const [env, spec] of s.facts) {
       const ns = names.namespace(spec.name, env, spec.namespace);
       const key = `${clusterOf(env)} ${ns}`;
       const owner = `${s.file} in ${env}`;

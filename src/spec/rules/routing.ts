@@ -11,6 +11,7 @@
 import type { AppSpec } from '../app-spec.generated';
 import type { Problem } from '../errors';
 import type { PlatformSpec } from '../platform.generated';
+import type { SystemFacts } from '../facts';
 import type { RoutingImplementation } from '../../model/routes';
 
 /** HTTPRoute v1 holds at most 16 hostnames and 16 rules (one rule per route here). */
@@ -140,13 +141,13 @@ export function checkPlatformRouting(platform: PlatformSpec): Problem[] {
  * Environments routed by Gateway API whose systems need more HTTPS listeners (one per host with
  * TLS) than the platform Gateway holds: `{ env, hosts }`.
  */
-export function gatewayOverflows(platform: PlatformSpec, systems: ReadonlyArray<{ environments: ReadonlyMap<string, AppSpec> }>): Array<{ env: string; hosts: number }> {
+export function gatewayOverflows(platform: PlatformSpec, systems: ReadonlyArray<{ readonly facts: SystemFacts }>): Array<{ env: string; hosts: number }> {
   const out: Array<{ env: string; hosts: number }> = [];
   for (const [env, e] of Object.entries(platform.environments)) {
     if ((e.routing ?? platform.routing) !== 'gateway-api') continue;
     let hosts = 0;
     for (const s of systems) {
-      const ingress = s.environments.get(env)?.ingress;
+      const ingress = s.facts.get(env)?.ingress;
       if (ingress === undefined || ingress.tls === false) continue;
       hosts += 1 + (ingress.hosts ?? []).length + (ingress.redirects ?? []).length;
     }
