@@ -25,7 +25,7 @@ const { createRequire } = require('node:module');
 const { join, relative, resolve } = require('node:path');
 const { Script } = require('node:vm');
 const { isMainThread } = require('node:worker_threads');
-const { HINT_ENV, hintFile, prestart } = require('./synth-prestart');
+const { HINT_ENV, hintFile, prestart } = require('./folder-state');
 
 const ROOT = resolve(__dirname, '..');
 const ENTRY = 'main.ts';
@@ -157,8 +157,8 @@ function compile() {
   return script;
 }
 
-// What the previous run with these arguments asked to start early (scripts/synth-prestart.js)
-// works on the second core while the bundle loads.
+// The folder states the previous run with these arguments looked at are taken on the second
+// core while the bundle loads (scripts/folder-state.js).
 if (isMainThread) {
   process.env[HINT_ENV] = hintFile(join(CACHE, 'prestart'), process.cwd(), process.argv.slice(2), process.env.CDK8S_OUTDIR);
   prestart(process.env[HINT_ENV]);

@@ -1,14 +1,14 @@
 /**
- * The folder states incremental synth compares with its cache (src/synth/folder-digests.ts):
- * any edit, addition or removal changes a folder's state, the worker thread and the main thread
- * take the same states, and a worker the launcher started from the previous run's hint
- * (scripts/synth-prestart.js) is adopted only for the folder it was started for.
+ * The folder states incremental synth compares with its cache (src/synth/folder-digests.ts,
+ * scripts/folder-state.js): any edit, addition or removal changes a folder's state, the worker
+ * thread and the main thread take the same states, and a worker the launcher started from the
+ * previous run's hint is adopted only for the folder it was started for.
  */
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileVersion, folderDigest, FolderDigests } from '../src/synth/folder-digests';
-import { PRESTARTED, prestart } from '../scripts/synth-prestart';
+import { PRESTARTED, prestart } from '../scripts/folder-state';
 
 let dir: string;
 let out: string;
@@ -28,14 +28,14 @@ beforeEach(() => {
   writeFileSync(cacheFile, 'cache');
 });
 afterEach(() => {
-  delete (globalThis as { [PRESTARTED]?: unknown })[PRESTARTED];
+  FolderDigests.discard();
   rmSync(dir, { recursive: true, force: true });
 });
 
 /** The worker the launcher started, as it hands it to the bundle. */
-const prestarted = () => (globalThis as { [PRESTARTED]?: { data: unknown; worker: unknown } })[PRESTARTED];
+const prestarted = () => (globalThis as unknown as Record<symbol, { data: unknown; worker: unknown } | undefined>)[PRESTARTED];
 /** The worker thread a FolderDigests uses. */
-const workerOf = (digests: FolderDigests) => (digests as unknown as { worker: unknown }).worker;
+const workerOf = (digests: FolderDigests) => (digests as unknown as { running: { worker: unknown } }).running.worker;
 
 /** Every folder's state as the main thread takes it. */
 const direct = () => new Map(FOLDERS.map((f) => [f, folderDigest(out, f)]));
@@ -71,8 +71,7 @@ test('takes no states when the cache file changed while they were taken', () => 
 
 test('leaves a hint, and the next run adopts the worker the launcher started from it', () => {
   FolderDigests.start(cacheFile, out, hint).take(fileVersion(cacheFile));
-  const left = JSON.parse(readFileSync(hint, 'utf8')) as { source: string; data: unknown };
-  expect(left.data).toEqual({ cacheFile, outDir: out });
+  expect(JSON.parse(readFileSync(hint, 'utf8'))).toEqual({ cacheFile, outDir: out });
   prestart(hint);
   const pre = prestarted();
   expect(pre).toMatchObject({ data: { cacheFile, outDir: out } });
@@ -95,12 +94,12 @@ test('ends a worker started for another output folder, starts its own and rewrit
   expect(prestarted()).toBeUndefined();
   expect(workerOf(digests)).not.toBe(pre!.worker);
   expect(digests.take(fileVersion(cacheFile))).toEqual(direct());
-  expect((JSON.parse(readFileSync(hint, 'utf8')) as { data: unknown }).data).toEqual({ cacheFile, outDir: out });
+  expect(JSON.parse(readFileSync(hint, 'utf8'))).toEqual({ cacheFile, outDir: out });
 });
 
 test('a hint that is not a hint starts nothing', () => {
   mkdirSync(join(dir, 'prestart'));
-  writeFileSync(hint, '{"source": 1}');
+  writeFileSync(hint, '{"cacheFile": 1}');
   prestart(hint);
   expect(prestarted()).toBeUndefined();
 });

@@ -82,15 +82,15 @@ describe('on a copy of the code', () => {
     const args = ['--out', out];
     const hints = () => {
       try {
-        return readdirSync(join(dir, '.cache', 'synth', 'prestart')).map((f) => JSON.parse(readFileSync(join(dir, '.cache', 'synth', 'prestart', f), 'utf8')) as { data: { outDir: string } });
+        return readdirSync(join(dir, '.cache', 'synth', 'prestart')).map((f) => JSON.parse(readFileSync(join(dir, '.cache', 'synth', 'prestart', f), 'utf8')) as { outDir: string });
       } catch {
         return [];
       }
     };
     expect(synth(args).status).toBe(0); // a full synth: no cache yet, so no hint
-    expect(hints().filter((h) => h.data.outDir === out)).toEqual([]);
+    expect(hints().filter((h) => h.outDir === out)).toEqual([]);
     expect(synth(args).status).toBe(0);
-    expect(hints().filter((h) => h.data.outDir === out)).toHaveLength(1);
+    expect(hints().filter((h) => h.outDir === out)).toHaveLength(1);
     edit('apps/magnetiq.yaml', (t) => t.replace(/magnetiq-backend:v[0-9.]+/g, 'magnetiq-backend:v9.9.9'));
     const r = synth(args);
     expect(r.stderr).toBe('');

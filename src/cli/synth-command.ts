@@ -14,10 +14,9 @@ import { buildInto } from '../synth/build';
 import { OutputLockError } from '../synth/output-folder';
 import type { BuildStats } from '../synth/pair-builder';
 import { BuildSettings, pairBuilderFor, pairBuilderForCount, pairCount, prestartWorkers } from '../synth/parallel';
-import { FolderDigests } from '../synth/folder-digests';
+import { FolderDigests, PRESTART_HINT_ENV } from '../synth/folder-digests';
 import { CachedPairBuilder, IncrementalCache, InPlaceWriter } from '../synth/incremental';
 import { SpecCache } from '../synth/spec-cache';
-import { HINT_ENV } from '../../scripts/synth-prestart';
 import { CheckSink, isEmptyDiff, StagedWriter, TreeDiff } from '../synth/write';
 import { incrementalOptions, reportIncremental } from './synth-incremental';
 
@@ -49,8 +48,8 @@ export interface SynthOptions {
   readonly cacheDir?: string;
   /**
    * Where to leave the hint that lets the next run with the same arguments start taking the
-   * output folder's state before the bundle loads (scripts/synth-prestart.js sets
-   * GITOPS_SYNTH_PRESTART).
+   * output folder's state before the bundle loads (scripts/synth.js sets GITOPS_SYNTH_PRESTART,
+   * see scripts/folder-state.js).
    * @default - no hint
    */
   readonly prestartHint?: string;
@@ -77,7 +76,7 @@ export function parseSynthArgs(argv: readonly string[], env: Environment): Synth
     platform: values.platform ?? 'platform.yaml',
     build: buildSettingsFromEnv(env),
     cacheDir: (values.full ?? false) || env.CDK8S_OUTDIR !== undefined ? undefined : resolve('.cache', 'incremental'),
-    prestartHint: env[HINT_ENV],
+    prestartHint: env[PRESTART_HINT_ENV],
   };
 }
 
