@@ -10,6 +10,7 @@ import { loadSpecs, LoadedSpecs } from '../src/spec/load';
 import { buildTree } from '../src/synth/build';
 import { pairBuilderFor, pairCount, prestartWorkers, WorkerPairBuilder, WorkerPairBuilderProps } from '../src/synth/parallel';
 import { uniqueHosts } from './support/unique-hosts';
+import { SpecCache } from '../src/synth/spec-cache';
 
 /** buildTree on worker threads. */
 function buildTreeParallel(specs: LoadedSpecs, platformFile: string, props: WorkerPairBuilderProps) {
@@ -51,6 +52,22 @@ test('workers alone build the same tree as the serial build', () => {
   // Same paths in the same insertion order, and byte-identical content.
   expect([...parallel.tree.keys()]).toEqual([...serial.tree.keys()]);
   expect([...parallel.tree]).toEqual([...serial.tree]);
+});
+
+test('specs the spec cache kept (parsed and merged only when read) cross to the workers whole', () => {
+  const cacheFile = join(dir, '..', `${dir.split('/').pop()}.specs.v8`);
+  try {
+    const first = new SpecCache(cacheFile, 'code', 0);
+    loadSpecs(dir, PLATFORM, first.loader());
+    first.save();
+    const kept = loadSpecs(dir, PLATFORM, new SpecCache(cacheFile, 'code', 0).loader());
+    expect(kept.systems.every((s) => !Object.prototype.hasOwnProperty.call(s, 'environments'))).toBe(true);
+    const parallel = buildTreeParallel(kept, 'platform.yaml', { workers: 2, mainThreadBuilds: false });
+    expect(parallel.stats.pairsOnWorkers).toBe(pairCount(specs));
+    expect([...parallel.tree]).toEqual([...buildTree(specs, 'platform.yaml').tree]);
+  } finally {
+    rmSync(cacheFile, { force: true });
+  }
 });
 
 test('workers build the same tree as the serial build for the repository\'s own specs', () => {
