@@ -6,6 +6,9 @@ describe('the second YAML parse is skipped only when no word could read back dif
     ['a value on the next line', 'config:\n  LIMIT:\n    1e3\n', 'config.LIMIT'],
     ['an environment override', 'environments:\n  dev:\n    config: { DEBUG: True }\n', 'environments.dev.config.DEBUG'],
     ['a signed number', 'components:\n  web:\n    env: { OFFSET: +5 }\n', 'components.web.env.OFFSET'],
+    ['a line with a comment after it', 'config:\n  RATIO: 1.50 # the ratio\n', 'config.RATIO'],
+    ['a line after a quoted # and a comment line', '# uid 1000.\nconfig:\n  A: "x #y"\n  RATIO: 2.10\n', 'config.RATIO'],
+    ['a line after a comment that holds a quote', "config: # it's\n  RATIO: 2.10\n", 'config.RATIO'],
   ])('a setting in %s is still found', (_name, text, path) => {
     expect(settingsYamlWouldChange(text).map((p) => p.path)).toEqual([path]);
   });

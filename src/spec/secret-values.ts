@@ -13,6 +13,8 @@
  * logged.
  */
 
+import { memoizeByString } from './memo';
+
 /** Token shapes, each anchored at both ends of one run of [A-Za-z0-9_.-]. */
 const TOKEN_SHAPES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*$/, 'a JSON Web Token'],
@@ -93,7 +95,7 @@ function secretArgument(value: string): string | undefined {
 }
 
 /** Why a string value looks like a secret, or undefined. Linear in value.length. */
-export function secretValueReason(value: string): string | undefined {
+export const secretValueReason = memoizeByString((value: string): string | undefined => {
   const pem = eachIndex(value, '-----BEGIN ', (at) =>
     PRIVATE_KEY_HEADER.test(value.slice(at, at + WINDOW)) ? (value.slice(at, at + WINDOW).includes('PGP') ? 'a PGP private key block' : 'a private key') : undefined,
   );
@@ -112,7 +114,7 @@ export function secretValueReason(value: string): string | undefined {
   if (azure !== undefined) return azure;
   if (value.includes('"service_account"') && value.includes('"private_key')) return 'a Google Cloud service account key';
   return urlWithPassword(value) ?? secretArgument(value);
-}
+});
 
 /**
  * Why a list of arguments (a command line) holds a secret: one item does, or a

@@ -6,11 +6,12 @@
  */
 import { parser } from '@prometheus-io/lezer-promql';
 import type { AppSpec } from '../app-spec.generated';
+import { memoizeByString } from '../memo';
 
 type Add = (path: string, problem: string) => void;
 
 /** The offset of the first syntax error, or undefined when the expression parses. */
-export function promqlErrorAt(expr: string): number | undefined {
+export const promqlErrorAt = memoizeByString((expr: string): number | undefined => {
   if (expr.trim() === '') return 0;
   let at: number | undefined;
   parser.parse(expr).iterate({
@@ -21,7 +22,7 @@ export function promqlErrorAt(expr: string): number | undefined {
     },
   });
   return at;
-}
+});
 
 function check(expr: string, path: string, add: Add): void {
   const at = promqlErrorAt(expr);
