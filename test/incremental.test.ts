@@ -154,6 +154,26 @@ test('a hand edit in an environment folder rebuilds the folders of that environm
   expect(readTree(out)).toEqual(fullSynth());
 });
 
+test('a run into a removed output folder is a full synth, even with the cache in place', () => {
+  expect(synth().status).toBe(0);
+  rmSync(out, { recursive: true, force: true });
+  const r = synth();
+  expect(r.status).toBe(0);
+  expect(rebuilt(r.stdout)).toBeUndefined();
+  expect(r.stdout).toMatch(/^synthesized \d+ files into .* 0 changed, 0 removed/);
+  expect(readTree(out)).toEqual(fullSynth());
+  expect(rebuilt(synth().stdout)).toEqual([0, 6]);
+});
+
+test('a removed environment folder rebuilds its pairs, handed on in order among the reused', () => {
+  expect(synth().status).toBe(0);
+  rmSync(join(out, 'staging'), { recursive: true, force: true });
+  const r = synth();
+  expect(r.status).toBe(0);
+  expect(rebuilt(r.stdout)).toEqual([2, 6]);
+  expect(readTree(out)).toEqual(fullSynth());
+});
+
 test('a corrupt cache only means a full synth', () => {
   expect(synth().status).toBe(0);
   for (const cache of readdirSync(cacheDir)) writeFileSync(join(cacheDir, cache), 'not a cache');

@@ -149,7 +149,8 @@ export function runSynth(opts: SynthOptions, out: (s: string) => void, err: (s: 
     if (cacheOpts !== undefined) {
       // The cache is read under the output folder's lock: it describes the folder as its last writer left it.
       inPlace = InPlaceWriter.open(outDir, { onLockWait });
-      cache = IncrementalCache.read(cacheOpts, specs, digests, specCache?.keys);
+      // Without the output folder there is nothing to reuse: a full synth writes it whole.
+      cache = reusable ? IncrementalCache.read(cacheOpts, specs, digests, specCache?.keys) : undefined;
       if (cache !== undefined && cache.staleCount <= cacheOpts.maxRebuilt) {
         progress.update(`synthesizing what changed since the last run`);
         const target = inPlace;

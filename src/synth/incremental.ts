@@ -451,9 +451,10 @@ export class IncrementalCache {
  * their number (serial or on worker threads), in the order of the pairs.
  *
  * When some pairs may be reused, those whose inputs changed are built first and their outputs
- * held (an incremental run builds few), while another thread looks at the files of the others;
- * then any of those whose files changed is built too, and all are handed on in order. Else (a
- * full synth) each output is handed on as it comes.
+ * held (an incremental run builds at most IncrementalOptions.maxRebuilt of them), while another
+ * thread looks at the files of the others; then any of those whose files changed is built too,
+ * and every output is handed on in order as soon as the ones before it are. Else (a full
+ * synth) each output is handed on as it comes.
  */
 export class CachedPairBuilder implements PairBuilder {
   constructor(
@@ -468,12 +469,26 @@ export class CachedPairBuilder implements PairBuilder {
       return this.buildEach(specs, plans, changed, (_i, out) => take(out));
     }
     const built = new Map<number, PairOutput>();
-    const keep = (i: number, out: PairOutput) => built.set(i, out);
-    let stats = this.buildEach(specs, plans, changed, keep);
+    let stats = this.buildEach(specs, plans, changed, (i, out) => built.set(i, out));
     this.cache.confirm();
+    let next = 0; // the next pair to hand on
+    const handOnUpTo = (end: number) => {
+      for (; next < end; next++) {
+        const out = built.get(next);
+        built.delete(next);
+        take(out ?? this.cache.reuse(plans[next]));
+      }
+    };
     const edited = plans.flatMap((p, i) => (p.candidate !== undefined && !this.cache.reusable(p) ? [i] : []));
-    stats = addStats(stats, this.buildEach(specs, plans, edited, keep));
-    for (let i = 0; i < plans.length; i++) take(built.get(i) ?? this.cache.reuse(plans[i]));
+    stats = addStats(
+      stats,
+      this.buildEach(specs, plans, edited, (i, out) => {
+        handOnUpTo(i);
+        take(out);
+        next = i + 1;
+      }),
+    );
+    handOnUpTo(plans.length);
     return stats;
   }
 
