@@ -22,7 +22,7 @@
  * folder meanwhile: the states are then not used).
  */
 const { createHash } = require('node:crypto');
-const { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
+const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 const { isMainThread, MessageChannel, Worker, workerData } = require('node:worker_threads');
 
@@ -37,6 +37,8 @@ const SLOTS = 3;
 const PRESTARTED = Symbol.for('gitops-synth.prestarted');
 /** The environment variable that tells the bundle the hint's path. */
 const HINT_ENV = 'GITOPS_SYNTH_PRESTART';
+/** Hints kept per folder (runs into temporary folders, as tests make, would pile up); the least recently written go first. */
+const MAX_HINTS = 32;
 
 /**
  * The state of `<outDir>/<folder>`; undefined when it cannot be read.
@@ -167,6 +169,12 @@ function leaveHint(file, data) {
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, text);
     renameSync(tmp, file);
+    const dir = dirname(file);
+    const hints = readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .map((n) => ({ path: join(dir, n), t: statSync(join(dir, n), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+      .sort((a, b) => b.t - a.t);
+    for (const { path } of hints.slice(MAX_HINTS)) rmSync(path, { force: true });
   } catch {
     // A hint that cannot be written only means the next run starts its worker later.
   }

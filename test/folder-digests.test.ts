@@ -4,11 +4,11 @@
  * thread and the main thread take the same states, and a worker the launcher started from the
  * previous run's hint is adopted only for the folder it was started for.
  */
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileVersion, folderDigest, FolderDigests } from '../src/synth/folder-digests';
-import { PRESTARTED, prestart } from '../scripts/folder-state';
+import { leaveHint, PRESTARTED, prestart } from '../scripts/folder-state';
 
 let dir: string;
 let out: string;
@@ -95,6 +95,18 @@ test('ends a worker started for another output folder, starts its own and rewrit
   expect(workerOf(digests)).not.toBe(pre!.worker);
   expect(digests.take(fileVersion(cacheFile))).toEqual(direct());
   expect(JSON.parse(readFileSync(hint, 'utf8'))).toEqual({ cacheFile, outDir: out });
+});
+
+test('keeps the 32 hints written last', () => {
+  const hints = join(dir, 'prestart');
+  for (let i = 0; i < 40; i++) {
+    leaveHint(join(hints, `h${i}.json`), { cacheFile, outDir: `${out}-${i}` });
+    const at = new Date(Date.now() - (40 - i) * 1000);
+    utimesSync(join(hints, `h${i}.json`), at, at);
+  }
+  leaveHint(join(hints, 'h40.json'), { cacheFile, outDir: out });
+  const kept = readdirSync(hints).sort((a, b) => Number(a.slice(1, -5)) - Number(b.slice(1, -5)));
+  expect(kept).toEqual(Array.from({ length: 32 }, (_, i) => `h${i + 9}.json`));
 });
 
 test('a hint that is not a hint starts nothing', () => {
