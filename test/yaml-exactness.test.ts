@@ -9,6 +9,7 @@ describe('the second YAML parse is skipped only when no word could read back dif
     ['a line with a comment after it', 'config:\n  RATIO: 1.50 # the ratio\n', 'config.RATIO'],
     ['a line after a quoted # and a comment line', '# uid 1000.\nconfig:\n  A: "x #y"\n  RATIO: 2.10\n', 'config.RATIO'],
     ['a line after a comment that holds a quote', "config: # it's\n  RATIO: 2.10\n", 'config.RATIO'],
+    ['a flow mapping after a quoted #', 'config: { A: "x #y", RATIO: 1.10 }\n', 'config.RATIO'],
   ])('a setting in %s is still found', (_name, text, path) => {
     expect(settingsYamlWouldChange(text).map((p) => p.path)).toEqual([path]);
   });

@@ -21,12 +21,12 @@ const NUMBER_OR_BOOLEAN_LIKE = /^[-+]?(0x[0-9a-f]+|0o[0-7]+|[0-9][0-9_]*(\.[0-9_
 /**
  * Whether some word of the text could be a number or boolean written other than the way it
  * reads back (`2.10`, `1e3`, `True`). When none is, no setting can have changed and the second,
- * slower parse is skipped: it was 27 % of loading a spec. Comments are left out (a `#` at the
- * start of a line or after a blank ends a plain scalar, so no setting lies beyond one): a
- * sentence ending in "uid 1000." sent specs through the second parse.
+ * slower parse is skipped: it was 27 % of loading a spec. Whole-line comments are left out (a
+ * sentence ending in "uid 1000." sent specs through the second parse); a `#` later in a line
+ * may sit inside a quoted string, so the rest of such a line is still read.
  */
 function mayHaveInexactScalars(text: string): boolean {
-  for (const word of text.replace(/(^|[ \t])#.*$/gm, '$1').split(/[\s,{}[\]]+/)) {
+  for (const word of text.replace(/^[ \t]*#.*$/gm, '').split(/[\s,{}[\]]+/)) {
     if (!NUMBER_OR_BOOLEAN_LIKE.test(word)) continue;
     if (/^(true|false)$/i.test(word) ? word !== word.toLowerCase() : word !== String(Number(word))) return true;
   }
