@@ -21,6 +21,16 @@ export interface FolderStateWorker {
   readonly control: Int32Array;
 }
 
+/** What the worker posts first: the folders it lists, which both threads take from by index. */
+export interface FolderStateListed {
+  readonly folders: readonly string[];
+}
+
+/** What the worker posts last: the cache file's version it read, and the state of each folder it took (null: it failed). */
+export interface FolderStateAnswer {
+  readonly answer: { readonly cacheVersion: string; readonly states: Array<[string, FolderState | undefined]> } | null;
+}
+
 export const DONE: number;
 export const NEXT: number;
 export const LISTED: number;

@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileVersion, folderDigest, FolderDigests } from '../src/synth/folder-digests';
+import { fileVersion, FolderDigests, folderState } from '../src/synth/folder-digests';
 import { leaveHint, PRESTARTED, prestart } from '../scripts/folder-state';
 
 let dir: string;
@@ -38,25 +38,25 @@ const prestarted = () => (globalThis as unknown as Record<symbol, { data: unknow
 const workerOf = (digests: FolderDigests) => (digests as unknown as { running: { worker: unknown } }).running.worker;
 
 /** Every folder's state as the main thread takes it. */
-const direct = () => new Map(FOLDERS.map((f) => [f, folderDigest(out, f)]));
+const direct = () => new Map(FOLDERS.map((f) => [f, folderState(out, f)]));
 
 test('a file edited in place (same size), added, renamed or removed changes its folder state', () => {
   const file = join(out, 'dev/shop/object-1.yaml');
-  const states = [folderDigest(out, 'dev/shop')];
+  const states = [folderState(out, 'dev/shop')];
   const { mtime } = statSync(file);
   writeFileSync(file, readFileSync(file, 'utf8').replace('index: 1', 'index: 7'));
   utimesSync(file, new Date(mtime.getTime() + 1000), new Date(mtime.getTime() + 1000));
-  states.push(folderDigest(out, 'dev/shop'));
+  states.push(folderState(out, 'dev/shop'));
   writeFileSync(join(out, 'dev/shop/stray.yaml'), 'kind: Stray\n');
-  states.push(folderDigest(out, 'dev/shop'));
+  states.push(folderState(out, 'dev/shop'));
   renameSync(join(out, 'dev/shop/stray.yaml'), join(out, 'dev/shop/stray-2.yaml'));
-  states.push(folderDigest(out, 'dev/shop'));
+  states.push(folderState(out, 'dev/shop'));
   unlinkSync(join(out, 'dev/shop/stray-2.yaml'));
   unlinkSync(join(out, 'dev/shop/object-2.yaml'));
-  states.push(folderDigest(out, 'dev/shop'));
+  states.push(folderState(out, 'dev/shop'));
   expect(new Set(states.map((s) => s!.digest)).size).toBe(states.length);
   expect(states.map((s) => s!.files)).toEqual([5, 5, 6, 6, 4]);
-  expect(folderDigest(out, 'dev/missing')).toBeUndefined();
+  expect(folderState(out, 'dev/missing')).toBeUndefined();
 });
 
 test('the worker thread takes the states the main thread takes', () => {

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { receiveMessageOnPort } from 'node:worker_threads';
 import type * as FolderStateModule from '../../scripts/folder-state';
-import type { FolderState, FolderStateData, FolderStateWorker } from '../../scripts/folder-state';
+import type { FolderState, FolderStateAnswer, FolderStateData, FolderStateListed, FolderStateWorker } from '../../scripts/folder-state';
 
 export type { FolderState };
 
@@ -23,25 +23,8 @@ const folderStates = require(resolve(__dirname, '..', '..', 'scripts', 'folder-s
 /** The environment variable in which scripts/synth.js names the hint of this run (see FolderDigests.start). */
 export const PRESTART_HINT_ENV = folderStates.HINT_ENV;
 
-/** The state of one folder, taken on this thread. */
-export function folderDigest(outDir: string, folder: string): FolderState | undefined {
-  return folderStates.folderState(outDir, folder);
-}
-
-/** Size, mtime and inode of a file (which version of the cache file was read); undefined when it is gone. */
-export function fileVersion(path: string): string | undefined {
-  return folderStates.fileVersion(path);
-}
-
-/** What the worker posts first: the folders it lists, which both threads take from by index. */
-interface Listed {
-  readonly folders: readonly string[];
-}
-
-/** What the worker posts last: the cache file's version it read, and the state of each folder it took (null: it failed). */
-interface Answer {
-  readonly answer: { readonly cacheVersion: string; readonly states: Array<[string, FolderState | undefined]> } | null;
-}
+/** The state of one folder, and the version of a file (see scripts/folder-state.js), taken on this thread. */
+export const { folderState, fileVersion } = folderStates;
 
 /** How long take() waits for the worker before taking the digests on the main thread. */
 const WAIT_MS = 60_000;
@@ -101,7 +84,7 @@ export class FolderDigests {
     const { port, control, data } = this.running;
     try {
       Atomics.wait(control, folderStates.LISTED, 0, WAIT_MS);
-      const listed = receiveMessageOnPort(port)?.message as Partial<Listed> | undefined;
+      const listed = receiveMessageOnPort(port)?.message as Partial<FolderStateListed> | undefined;
       if (!Array.isArray(listed?.folders)) return undefined;
       const folders = listed.folders;
       const states = new Map<string, FolderState | undefined>();
@@ -109,7 +92,7 @@ export class FolderDigests {
         states.set(folders[i], folderStates.folderState(data.outDir, folders[i]));
       }
       Atomics.wait(control, folderStates.DONE, 0, WAIT_MS);
-      const answer = (receiveMessageOnPort(port)?.message as Answer | undefined)?.answer;
+      const answer = (receiveMessageOnPort(port)?.message as FolderStateAnswer | undefined)?.answer;
       if (answer === null || answer === undefined || answer.cacheVersion !== cacheVersion) return undefined;
       for (const [folder, state] of answer.states) states.set(folder, state);
       return states;

@@ -39,7 +39,7 @@ import type { LoadedSpecs, LoadedSystem } from '../spec/load';
 import { buildEnvironmentFolders, EnvironmentFolderBuilder, pairsOf, TreeSink } from './build';
 import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT, OutputLock, OutputLockError } from './output-folder';
 import type { BuildStats, Pair, PairBuilder, PairOutput } from './pair-builder';
-import { fileVersion, FolderDigests, folderDigest, FolderState } from './folder-digests';
+import { fileVersion, FolderDigests, FolderState, folderState } from './folder-digests';
 import { platformHashOf, specKey } from './spec-cache';
 import { recoverInterruptedWrite, TreeDiff } from './write';
 
@@ -184,7 +184,7 @@ function readCache(opts: IncrementalOptions): StoredCache | undefined {
  * `states` (taken by FolderDigests) when it holds the folder.
  */
 function folderIntact(outDir: string, folder: string, recorded: FolderState, states?: ReadonlyMap<string, FolderState | undefined>): boolean {
-  const now = states?.has(folder) ? states.get(folder) : folderDigest(outDir, folder);
+  const now = states?.has(folder) ? states.get(folder) : folderState(outDir, folder);
   return now !== undefined && now.files === recorded.files && now.digest === recorded.digest;
 }
 
@@ -433,13 +433,13 @@ export class IncrementalCache {
         summary = summaries.push(p.summary) - 1;
         summaryIndex.set(p.summary, summary);
       }
-      pairs[folder] = { ...p, summary, digest: this.rebuilt.has(folder) ? (folderDigest(outDir, folder)?.digest ?? '') : p.digest };
+      pairs[folder] = { ...p, summary, digest: this.rebuilt.has(folder) ? (folderState(outDir, folder)?.digest ?? '') : p.digest };
     }
     const shared: Record<string, SharedFolder> = {};
     for (const [folder, kept] of this.shared) {
       if (!Array.isArray(kept)) shared[folder] = kept;
       // A folder that cannot be read now is recorded as never intact: its environment is built again.
-      else shared[folder] = { ...(folderDigest(outDir, folder) ?? { digest: '', files: -1 }), names: kept };
+      else shared[folder] = { ...(folderState(outDir, folder) ?? { digest: '', files: -1 }), names: kept };
     }
     writeCache(this.opts, { version: CACHE_VERSION, codeHash: this.opts.codeHash, outDir, pairs, summaries, shared, envs: this.envs });
   }
